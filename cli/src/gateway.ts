@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Env, SERVICES, serviceUrl } from '@storyreel/config';
+import { type BlobStore, serveLocalBlobs } from '@storyreel/shared';
+import express from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+
+/**
+ * The local stand-in for Firebase Hosting: the same routing as firebase.json
+ * (`/api/<service>/**` to each service, `/share/**` to the share handler,
+ * the built wizard for everything else), plus the signed blob URLs that GCS
+ * serves in production.
+ */
+export function createGateway(env: Env, blobs: BlobStore, frontendDir: string): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  for (const service of SERVICES) {
+    app.use(
+      service.pathPrefix,
+      createProxyMiddleware({
+        target: serviceUrl(env, service.name),
+        changeOrigin: false,
+        xfwd: true,
+        // SSE streams (job progress) must not be buffered.
+        proxyTimeout: 0,
+      }),
+    );
+  }
+  app.use(serveLocalBlobs(blobs, env));
+  if (existsSync(join(frontendDir, 'index.html'))) {
+    app.use(express.static(frontendDir, { index: 'index.html', maxAge: '1h' }));
+    app.get('/{*rest}', (_req, res) => res.sendFile(join(frontendDir, 'index.html')));
+  }
+  return app;
+}

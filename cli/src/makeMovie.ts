@@ -1,0 +1,94 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { parseEnv } from '@storyreel/config';
+import { createBlobStore } from '@storyreel/shared';
+import { apiClient } from './apiClient.js';
+import { localMeshEnv } from './localEnv.js';
+import { startMesh } from './mesh.js';
+import { jobProgressBar } from './progressBar.js';
+
+export interface MakeOptions {
+  out?: string;
+  title?: string;
+  voice?: string;
+  speed?: number;
+  aspect?: '16:9' | '9:16' | '1:1';
+  music?: string;
+  style?: string;
+  seconds?: number;
+  resolution?: '720p' | '1080p';
+  quality?: 'draft' | 'standard' | 'high';
+  user?: string;
+}
+
+interface Project {
+  id: string;
+  version: number;
+  scenes: unknown[];
+}
+
+interface Job {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  stage: string;
+  progress: number;
+  error?: string;
+  result?: { videoPath: string; posterPath: string; durationSeconds: number };
+}
+
+export interface MadeMovie {
+  file: string;
+  projectId: string;
+  jobId: string;
+  durationSeconds: number;
+  watchUrl: string;
+}
+
+const titleFrom = (file: string, story: string) =>
+  story.split('\n')[0]?.trim().slice(0, 120) || basename(file, extname(file));
+
+/** The user's path through the product, over the same HTTP API the wizard uses. */
+export async function makeMovie(storyFile: string, options: MakeOptions): Promise<MadeMovie> {
+  const story = readFileSync(storyFile, 'utf8');
+  const mesh = await startMesh();
+  try {
+    const api = apiClient(mesh.gatewayUrl, `dev:${options.user ?? 'local'}`);
+    const created = await api.post<Project>('/compose/v1/projects', {
+      title: options.title ?? titleFrom(storyFile, story),
+      story,
+      aspect: options.aspect ?? '16:9',
+      style: options.style ?? 'storybook',
+      ...(options.seconds ? { targetSeconds: options.seconds } : {}),
+    });
+    const boarded = await api.post<Project>(`/compose/v1/projects/${created.id}/storyboard`);
+    await api.patch<Project>(`/compose/v1/projects/${created.id}`, {
+      version: boarded.version,
+      voice: { id: options.voice ?? 'en-us-1', speed: options.speed ?? 1 },
+      music: options.music === 'none' ? null : { mood: options.music ?? 'calm', volume: 0.35 },
+    });
+    process.stdout.write(`storyboard: ${boarded.scenes.length} scenes\n`);
+    const { job } = await api.post<{ job: Job }>(`/compose/v1/projects/${created.id}/render`, {
+      resolution: options.resolution ?? '720p',
+      quality: options.quality ?? 'standard',
+    });
+    const bar = jobProgressBar();
+    let current = job;
+    while (current.status === 'queued' || current.status === 'running') {
+      await new Promise((r) => setTimeout(r, 500));
+      current = await api.get<Job>(`/compose/v1/jobs/${job.id}`);
+      bar.update(current.progress, current.stage);
+    }
+    bar.stop();
+    if (current.status !== 'succeeded' || !current.result) {
+      throw new Error(`the movie job ${current.status}: ${current.error ?? 'no result'}`);
+    }
+    const file = resolve(options.out ?? `out/${created.id}.mp4`);
+    mkdirSync(dirname(file), { recursive: true });
+    const blobs = createBlobStore(parseEnv(localMeshEnv(mesh.dataDir)));
+    await blobs.getToFile(current.result.videoPath, file);
+    const watchUrl = await blobs.signedUrl(current.result.videoPath, 7 * 24 * 3600);
+    return { file, projectId: created.id, jobId: job.id, durationSeconds: current.result.durationSeconds, watchUrl };
+  } finally {
+    await mesh.stop();
+  }
+}

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { GATEWAY_PORT, SERVICES, type ServiceEntry, parseEnv, serviceUrl } from '@storyreel/config';
+import { createBlobStore } from '@storyreel/shared';
+import { createGateway } from './gateway.js';
+import { localMeshEnv } from './localEnv.js';
+import { REPO_ROOT } from './repoRoot.js';
+
+export interface RunningMesh {
+  gatewayUrl: string;
+  dataDir: string;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+async function waitHealthy(url: string, child: ChildProcess, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see its log`);
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy within ${timeoutMs / 1000}s`);
+}
+
+async function isUp(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function startService(entry: ServiceEntry, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+  const main = join(REPO_ROOT, 'services', entry.name, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm run build) first`);
+  const log = createWriteStream(join(logDir, `${entry.name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, [main], {
+    cwd: REPO_ROOT,
+    env: { ...env, PORT: String(entry.localPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+/**
+ * Starts every service of the registry as its own process (as on Cloud Run)
+ * and the gateway in this one. A service already answering on its port is
+ * reused, so a second `storyreel make` joins a running mesh.
+ */
+export async function startMesh(options: { dataDir?: string; port?: number } = {}): Promise<RunningMesh> {
+  const dataDir = options.dataDir ?? join(REPO_ROOT, '.data');
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const rawEnv = localMeshEnv(dataDir);
+  const env = parseEnv(rawEnv);
+  const children: ChildProcess[] = [];
+  const stopChildren = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+  };
+  try {
+    await Promise.all(
+      SERVICES.map(async (entry) => {
+        const url = serviceUrl(env, entry.name);
+        if (await isUp(url)) return;
+        const child = startService(entry, rawEnv, logDir);
+        children.push(child);
+        await waitHealthy(url, child, entry.name, 60_000);
+      }),
+    );
+  } catch (err) {
+    await stopChildren();
+    throw err;
+  }
+  const port = options.port ?? GATEWAY_PORT;
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  let server: Server | undefined;
+  if (!(await isUp(`${gatewayUrl}/api/compose`))) {
+    const gateway = createGateway(env, createBlobStore(env), join(REPO_ROOT, 'frontend', 'dist'));
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = gateway.listen(port, '127.0.0.1');
+      s.once('listening', () => resolve(s));
+      s.once('error', reject);
+    });
+  }
+  return {
+    gatewayUrl,
+    dataDir,
+    logDir,
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections();
+      await stopChildren();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's test command: set up, lint, build, run every test, and end with one
+# line "N passed, N failed" read from the runner's JSON report.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+FIRESTORE_JAR=/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar
+if [ ! -f "$FIRESTORE_JAR" ]; then
+  echo "test: the Cloud Firestore emulator jar is missing at $FIRESTORE_JAR (it ships with the Google Cloud SDK)" >&2
+fi
+
+npx biome check . || { echo "lint failed"; echo "0 passed, 1 failed"; exit 1; }
+
+mkdir -p .out
+rm -f .out/test-report.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=.out/test-report.json "$@"
+status=$?
+node scripts/print-test-summary.mjs .out/test-report.json || status=1
+exit $status

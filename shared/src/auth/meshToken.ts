@@ -1,0 +1,71 @@
+import type { Env } from '@storyreel/config';
+import { OAuth2Client, GoogleAuth } from 'google-auth-library';
+import { SignJWT, jwtVerify } from 'jose';
+import { unauthenticated } from '../errors.js';
+
+/**
+ * Service-to-service credentials. On Cloud Run a call carries a Google-signed
+ * ID token for the target's URL (Cloud Run's IAM checks it too); in the local
+ * mesh the same header carries an HS256 token signed with MESH_SECRET.
+ * Sent in X-Serverless-Authorization so Authorization stays free for the user.
+ */
+export const MESH_HEADER = 'x-serverless-authorization';
+const ISSUER = 'storyreel-mesh';
+const TTL_SECONDS = 300;
+
+export interface MeshTokens {
+  /** A token proving `from` is calling the service at `audience`. */
+  issue(from: string, audience: string): Promise<string>;
+  /** The calling service's name, or an `unauthenticated` error. */
+  verify(token: string, audience: string): Promise<string>;
+}
+
+export function hmacMeshTokens(secret: string): MeshTokens {
+  const key = new TextEncoder().encode(secret);
+  return {
+    issue: (from, audience) =>
+      new SignJWT({ svc: from })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(`${TTL_SECONDS}s`)
+        .sign(key),
+    async verify(token, audience) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'] });
+        if (typeof payload.svc !== 'string') throw new Error('no service claim');
+        return payload.svc;
+      } catch {
+        throw unauthenticated('invalid service credentials');
+      }
+    },
+  };
+}
+
+/** Cloud Run: ID tokens from the metadata server, verified against Google's keys. */
+export function googleMeshTokens(): MeshTokens {
+  const auth = new GoogleAuth();
+  const verifier = new OAuth2Client();
+  return {
+    async issue(_from, audience) {
+      const client = await auth.getIdTokenClient(audience);
+      return client.idTokenProvider.fetchIdToken(audience);
+    },
+    async verify(token, audience) {
+      try {
+        const ticket = await verifier.verifyIdToken({ idToken: token, audience });
+        const email = ticket.getPayload()?.email;
+        if (!email) throw new Error('no email');
+        // Service accounts are named storyreel-<service>@<project>.iam.gserviceaccount.com (DEPLOY.md).
+        return email.split('@')[0]?.replace(/^storyreel-/, '') ?? email;
+      } catch {
+        throw unauthenticated('invalid service credentials');
+      }
+    },
+  };
+}
+
+export function meshTokensFor(env: Env): MeshTokens {
+  return env.MESH_AUTH === 'google' ? googleMeshTokens() : hmacMeshTokens(env.MESH_SECRET ?? '');
+}

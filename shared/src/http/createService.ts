@@ -1,0 +1,196 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Env, type ServiceName, loadEnvOrExit, serviceEntry, serviceUrl } from '@storyreel/config';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { type Authenticator, admit, identify } from '../auth/authenticate.js';
+import { meshTokensFor } from '../auth/meshToken.js';
+import { userTokensFor } from '../auth/userTokens.js';
+import { createBlobStore } from '../blobs/createBlobStore.js';
+import type { BlobStore } from '../blobs/port.js';
+import { createDocStore } from '../docs/createDocStore.js';
+import type { DocStore } from '../docs/port.js';
+import { errorHandler, notFoundHandler } from './errorHandler.js';
+import { type HealthCheck, healthRoutes } from './health.js';
+import { type Logger, createLogger, requestLogger } from './logger.js';
+import { openApiDocument } from './openapi.js';
+import { requestContextMiddleware } from './requestContext.js';
+import type { RouteDefinition } from './route.js';
+import { validate } from './validation.js';
+
+export interface ServiceContext {
+  name: ServiceName;
+  env: Env;
+  logger: Logger;
+  docs: DocStore;
+  blobs: BlobStore;
+  buckets: { media: string; public: string };
+  /** This service's own base URL (the audience of mesh tokens sent to it). */
+  selfUrl: string;
+  auth: Authenticator;
+}
+
+export interface ServiceOptions {
+  name: ServiceName;
+  routes: (ctx: ServiceContext) => readonly RouteDefinition[];
+  /** Injected in tests; read from process.env (and validated) otherwise. */
+  env?: Env;
+  docs?: DocStore;
+  blobs?: BlobStore;
+  logger?: Logger;
+  /** Default JSON body limit. */
+  bodyLimit?: string;
+  /** Extra readiness checks for /health/detailed (FFmpeg present, soundfont readable, ...). */
+  checks?: Record<string, HealthCheck>;
+  /** Runs after the server stopped taking requests, before the stores close. */
+  onClose?: () => Promise<void>;
+}
+
+export interface Service {
+  app: express.Express;
+  ctx: ServiceContext;
+  routes: readonly RouteDefinition[];
+  listen(port?: number): Promise<{ port: number; url: string }>;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the stores. */
+  close(): Promise<void>;
+}
+
+/** One async step of a route: continues to the next step unless it already answered. */
+const step =
+  (fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).then(() => {
+      if (!res.headersSent) next();
+    }, next);
+  };
+
+export function createService(options: ServiceOptions): Service {
+  const env = options.env ?? loadEnvOrExit();
+  const logger = options.logger ?? createLogger(options.name, env.LOG_LEVEL);
+  const selfUrl = serviceUrl(env, options.name);
+  const ctx: ServiceContext = {
+    name: options.name,
+    env,
+    logger,
+    docs: options.docs ?? createDocStore(env),
+    blobs: options.blobs ?? createBlobStore(env),
+    buckets: { media: env.MEDIA_BUCKET, public: env.PUBLIC_BUCKET },
+    selfUrl,
+    auth: { users: userTokensFor(env), mesh: meshTokensFor(env), audience: selfUrl },
+  };
+  const routes = options.routes(ctx);
+  const state = { draining: false };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.set('query parser', 'simple');
+
+  app.use(requestContextMiddleware);
+  app.use((req, res, next) => {
+    req.log = requestLogger(logger, env.GCP_PROJECT_ID, req.context);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      req.log.info(
+        {
+          httpRequest: {
+            requestMethod: req.method,
+            requestUrl: req.originalUrl.split('?')[0],
+            status: res.statusCode,
+            latency: `${(ms / 1000).toFixed(3)}s`,
+            remoteIp: req.ip,
+            userAgent: req.get('user-agent'),
+          },
+        },
+        'request',
+      );
+    });
+    // Cloud Run sends SIGTERM before it stops an instance: tell keep-alive clients to reconnect elsewhere.
+    if (state.draining) res.setHeader('connection', 'close');
+    next();
+  });
+
+  app.use(healthRoutes(ctx, options.checks ?? {}, state));
+  let openapi: object | undefined;
+  app.get('/openapi.json', (_req, res) => {
+    openapi ??= openApiDocument(options.name, routes);
+    res.json(openapi);
+  });
+
+  const defaultLimit = options.bodyLimit ?? '1mb';
+  for (const route of routes) {
+    const stack: RequestHandler[] = [
+      express.json({ limit: route.bodyLimit ?? defaultLimit, type: ['application/json', 'application/*+json'] }),
+      step(async (req) => {
+        const caller = await identify(req, ctx.auth);
+        admit(caller, route.auth);
+        req.caller = caller;
+      }),
+      step(async (req, res) => {
+        const body = route.body ? validate(route.body, req.body ?? {}, 'body') : undefined;
+        const params = route.params ? validate(route.params, req.params, 'params') : req.params;
+        const query = route.query ? validate(route.query, req.query, 'query') : undefined;
+        const result = await route.handler({
+          body,
+          params,
+          query,
+          caller: req.caller as NonNullable<Request['caller']>,
+          req,
+          res,
+          log: req.log,
+        } as never);
+        if (!res.headersSent) {
+          if (result === undefined) res.status(route.status === 200 || !route.status ? 204 : route.status).end();
+          else res.status(route.status ?? 200).json(result);
+        }
+      }),
+    ];
+    app[route.method](route.path, ...stack);
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  let server: Server | undefined;
+  const close = async () => {
+    state.draining = true;
+    if (server) {
+      const s = server;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeIdleConnections();
+      });
+    }
+    await options.onClose?.();
+    await ctx.docs.close();
+  };
+
+  return {
+    app,
+    ctx,
+    routes,
+    close,
+    listen(port = env.PORT ?? serviceEntry(options.name).localPort) {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, '0.0.0.0');
+        s.once('error', reject);
+        s.once('listening', () => {
+          server = s;
+          const actual = (s.address() as AddressInfo).port;
+          logger.info({ port: actual }, `${options.name} listening`);
+          const onSignal = (signal: NodeJS.Signals) => {
+            logger.info({ signal }, 'draining in-flight requests before exit');
+            close()
+              .then(() => process.exit(0))
+              .catch((err) => {
+                logger.error({ err }, 'shutdown failed');
+                process.exit(1);
+              });
+          };
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+          resolve({ port: actual, url: `http://127.0.0.1:${actual}` });
+        });
+      });
+    },
+  };
+}
