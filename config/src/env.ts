@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, type ServiceName, serviceEntry } from './services.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
  * Every environment variable any service reads. Defaults are the offline,
@@ -15,10 +13,22 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    GCP_PROJECT_ID: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a GCP project id').default('demo-storyreel'),
-    GCP_REGION: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'a GCP region like us-central1').default('us-central1'),
-    MEDIA_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'a bucket name').default('storyreel-media'),
-    PUBLIC_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'a bucket name').default('storyreel-public'),
+    GCP_PROJECT_ID: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{4,29}$/, 'a GCP project id')
+      .default('demo-storyreel'),
+    GCP_REGION: z
+      .string()
+      .regex(/^[a-z]+-[a-z]+\d$/, 'a GCP region like us-central1')
+      .default('us-central1'),
+    MEDIA_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'a bucket name')
+      .default('storyreel-media'),
+    PUBLIC_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'a bucket name')
+      .default('storyreel-public'),
     /** Where people reach the app: the gateway locally, the Hosting domain in production. */
     PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
 
@@ -43,12 +53,20 @@ export const envSchema = z
       .transform((s, ctx) => {
         if (!s) return {} as Partial<Record<ServiceName, string>>;
         try {
-          return z.record(z.enum(SERVICE_NAMES), z.url()).parse(JSON.parse(s)) as Partial<Record<ServiceName, string>>;
+          return z.partialRecord(z.enum(SERVICE_NAMES), z.url()).parse(JSON.parse(s)) as Partial<
+            Record<ServiceName, string>
+          >;
         } catch {
           ctx.addIssue({ code: 'custom', message: 'a JSON object of service name to URL' });
           return z.NEVER;
         }
       }),
+    /**
+     * Proxies in front of a service whose X-Forwarded-For entries we believe
+     * (Cloud Run's front end; Hosting adds one). Anything further left is the
+     * client's own claim and must not pick its rate-limit bucket.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
     FIRESTORE_EMULATOR_HOST: z.string().optional(),
     FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),
     KEK_FILE: z.string().default('.data/kek.json'),
@@ -67,13 +85,21 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['APP_CHECK_MODE'], message: 'off is refused when NODE_ENV=production' });
     }
     if (prod && env.APP_CHECK_DEBUG_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['APP_CHECK_DEBUG_TOKEN'], message: 'debug tokens are refused when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_CHECK_DEBUG_TOKEN'],
+        message: 'debug tokens are refused when NODE_ENV=production',
+      });
     }
     if (env.MESH_AUTH === 'hmac' && !env.MESH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['MESH_SECRET'], message: 'required when MESH_AUTH=hmac' });
     }
     if (prod && env.MESH_AUTH === 'hmac') {
-      ctx.addIssue({ code: 'custom', path: ['MESH_AUTH'], message: 'hmac mesh tokens are refused when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MESH_AUTH'],
+        message: 'hmac mesh tokens are refused when NODE_ENV=production',
+      });
     }
     if (env.BLOB_BACKEND === 'local' && !env.URL_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['URL_SIGNING_SECRET'], message: 'required when BLOB_BACKEND=local' });

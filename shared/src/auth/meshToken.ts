@@ -1,6 +1,6 @@
 import type { Env } from '@storyreel/config';
-import { OAuth2Client, GoogleAuth } from 'google-auth-library';
-import { SignJWT, jwtVerify } from 'jose';
+import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from '../errors.js';
 
 /**

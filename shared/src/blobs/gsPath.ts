@@ -28,6 +28,27 @@ export function parseGsPath(path: string, allowedBuckets: readonly string[]): Gs
   return { bucket, key };
 }
 
+/**
+ * Parses a `gs://bucket/prefix` for listing: like parseGsPath, except that the
+ * prefix may be empty (the whole bucket) or end with `/` (one folder).
+ */
+export function parseGsPrefix(path: string, allowedBuckets: readonly string[]): GsPath {
+  if (typeof path !== 'string' || !path.startsWith(SCHEME)) {
+    throw badRequest(`expected a gs://bucket/prefix path`, { path: String(path).slice(0, 200) });
+  }
+  const rest = path.slice(SCHEME.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash === -1 ? rest : rest.slice(0, slash);
+  const prefix = slash === -1 ? '' : rest.slice(slash + 1);
+  if (prefix === '') {
+    if (!allowedBuckets.includes(bucket)) throw badRequest('bucket is not one of ours', { bucket });
+    return { bucket, key: '' };
+  }
+  const folder = prefix.endsWith('/');
+  const { key } = parseGsPath(`${SCHEME}${bucket}/${folder ? prefix.slice(0, -1) : prefix}`, allowedBuckets);
+  return { bucket, key: folder ? `${key}/` : key };
+}
+
 export function assertSafeKey(key: string): void {
   const bad = (why: string) => badRequest(`unsafe object key: ${why}`);
   if (key.length === 0) throw bad('empty');

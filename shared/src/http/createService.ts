@@ -1,17 +1,22 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Env, type ServiceName, loadEnvOrExit, serviceEntry, serviceUrl } from '@storyreel/config';
+import { type Env, loadEnvOrExit, type ServiceName, serviceEntry, serviceUrl } from '@storyreel/config';
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import { appCheckGate, firebaseAppCheck, withDebugToken } from '../auth/appCheck.js';
 import { type Authenticator, admit, identify } from '../auth/authenticate.js';
 import { meshTokensFor } from '../auth/meshToken.js';
 import { userTokensFor } from '../auth/userTokens.js';
 import { createBlobStore } from '../blobs/createBlobStore.js';
 import type { BlobStore } from '../blobs/port.js';
+import { createServiceClient, type ServiceClient } from '../client/serviceClient.js';
 import { createDocStore } from '../docs/createDocStore.js';
 import type { DocStore } from '../docs/port.js';
+import { idempotencyGate, recordIdempotentAnswer } from '../idempotency/idempotencyMiddleware.js';
+import { ipRateLimiter } from '../quota/ipRateLimit.js';
+import { createServiceMetrics, metricsHandler, UNMATCHED_ROUTE } from '../sli/metrics.js';
 import { errorHandler, notFoundHandler } from './errorHandler.js';
 import { type HealthCheck, healthRoutes } from './health.js';
-import { type Logger, createLogger, requestLogger } from './logger.js';
+import { createLogger, type Logger, requestLogger } from './logger.js';
 import { openApiDocument } from './openapi.js';
 import { requestContextMiddleware } from './requestContext.js';
 import type { RouteDefinition } from './route.js';
@@ -27,6 +32,8 @@ export interface ServiceContext {
   /** This service's own base URL (the audience of mesh tokens sent to it). */
   selfUrl: string;
   auth: Authenticator;
+  /** The typed mesh client of another service (one per target, shared by all requests). */
+  client(name: ServiceName): ServiceClient;
 }
 
 export interface ServiceOptions {
@@ -67,6 +74,7 @@ export function createService(options: ServiceOptions): Service {
   const env = options.env ?? loadEnvOrExit();
   const logger = options.logger ?? createLogger(options.name, env.LOG_LEVEL);
   const selfUrl = serviceUrl(env, options.name);
+  const clients = new Map<ServiceName, ServiceClient>();
   const ctx: ServiceContext = {
     name: options.name,
     env,
@@ -76,12 +84,20 @@ export function createService(options: ServiceOptions): Service {
     buckets: { media: env.MEDIA_BUCKET, public: env.PUBLIC_BUCKET },
     selfUrl,
     auth: { users: userTokensFor(env), mesh: meshTokensFor(env), audience: selfUrl },
+    client(name) {
+      let client = clients.get(name);
+      if (!client) {
+        client = createServiceClient(ctx, name);
+        clients.set(name, client);
+      }
+      return client;
+    },
   };
   const routes = options.routes(ctx);
   const state = { draining: false };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', env.TRUSTED_PROXY_HOPS);
   app.set('query parser', 'simple');
 
   app.use(requestContextMiddleware);
@@ -109,7 +125,13 @@ export function createService(options: ServiceOptions): Service {
     next();
   });
 
+  const metrics = createServiceMetrics(options.name);
+  const appCheck = appCheckGate(env.APP_CHECK_MODE, withDebugToken(firebaseAppCheck(env), env.APP_CHECK_DEBUG_TOKEN));
+  const ipLimit = ipRateLimiter(ctx.docs, env.RATE_LIMITS_ENABLED);
+  const idempotency = idempotencyGate(ctx.docs, options.name);
+
   app.use(healthRoutes(ctx, options.checks ?? {}, state));
+  app.get('/metrics', metricsHandler(ctx, metrics));
   let openapi: object | undefined;
   app.get('/openapi.json', (_req, res) => {
     openapi ??= openApiDocument(options.name, routes);
@@ -119,12 +141,17 @@ export function createService(options: ServiceOptions): Service {
   const defaultLimit = options.bodyLimit ?? '1mb';
   for (const route of routes) {
     const stack: RequestHandler[] = [
+      // First, so refusals by every later step are counted and timed under the route too.
+      metrics.observe(route.path),
       express.json({ limit: route.bodyLimit ?? defaultLimit, type: ['application/json', 'application/*+json'] }),
       step(async (req) => {
         const caller = await identify(req, ctx.auth);
         admit(caller, route.auth);
         req.caller = caller;
       }),
+      step((req) => appCheck(req, route)),
+      step((req, res) => ipLimit(req, res, route)),
+      ...(route.idempotent ? [step(idempotency)] : []),
       step(async (req, res) => {
         const body = route.body ? validate(route.body, req.body ?? {}, 'body') : undefined;
         const params = route.params ? validate(route.params, req.params, 'params') : req.params;
@@ -139,15 +166,17 @@ export function createService(options: ServiceOptions): Service {
           log: req.log,
         } as never);
         if (!res.headersSent) {
-          if (result === undefined) res.status(route.status === 200 || !route.status ? 204 : route.status).end();
-          else res.status(route.status ?? 200).json(result);
+          const status = result === undefined && (route.status ?? 200) === 200 ? 204 : (route.status ?? 200);
+          await recordIdempotentAnswer(req, res, status, result);
+          if (result === undefined) res.status(status).end();
+          else res.status(status).json(result);
         }
       }),
     ];
     app[route.method](route.path, ...stack);
   }
 
-  app.use(notFoundHandler);
+  app.use(metrics.observe(UNMATCHED_ROUTE), notFoundHandler);
   app.use(errorHandler);
 
   let server: Server | undefined;
@@ -156,7 +185,12 @@ export function createService(options: ServiceOptions): Service {
     if (server) {
       const s = server;
       await new Promise<void>((resolve) => {
-        s.close(() => resolve());
+        // A keep-alive connection turns idle only when its in-flight answer is sent: keep closing idle ones.
+        const sweep = setInterval(() => s.closeIdleConnections(), 50);
+        s.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         s.closeIdleConnections();
       });
     }

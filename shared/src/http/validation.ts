@@ -14,7 +14,11 @@ export function fieldProblems(error: z.ZodError, prefix: string): FieldProblem[]
   }));
 }
 
-export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'params' | 'query'): z.infer<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'params' | 'query',
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = fieldProblems(result.error, where === 'body' ? '' : where);

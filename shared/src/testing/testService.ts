@@ -3,8 +3,8 @@ import type { ServiceName } from '@storyreel/config';
 import { serviceEntry } from '@storyreel/config';
 import { ON_BEHALF_HEADER, ON_BEHALF_PLAN_HEADER } from '../auth/authenticate.js';
 import type { Plan } from '../auth/caller.js';
-import { MESH_HEADER, hmacMeshTokens } from '../auth/meshToken.js';
-import { type Service, type ServiceOptions, createService } from '../http/createService.js';
+import { hmacMeshTokens, MESH_HEADER } from '../auth/meshToken.js';
+import { createService, type Service, type ServiceOptions } from '../http/createService.js';
 import { TEST_MESH_SECRET, testEnv } from './testEnv.js';
 
 export interface TestService extends Service {
