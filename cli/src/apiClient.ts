@@ -13,14 +13,21 @@ export function apiClient(gatewayUrl: string, token: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${gatewayUrl}/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
       const error = json?.error ?? {};
-      throw new ApiError(res.status, error.code ?? 'unknown', error.message ?? `${method} ${path} failed (${res.status})`);
+      throw new ApiError(
+        res.status,
+        error.code ?? 'unknown',
+        error.message ?? `${method} ${path} failed (${res.status})`,
+      );
     }
     return json as T;
   }

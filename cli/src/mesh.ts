@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { GATEWAY_PORT, SERVICES, type ServiceEntry, parseEnv, serviceUrl } from '@storyreel/config';
+import { GATEWAY_PORT, parseEnv, SERVICES, type ServiceEntry, serviceUrl } from '@storyreel/config';
 import { createBlobStore } from '@storyreel/shared';
 import { createGateway } from './gateway.js';
 import { localMeshEnv } from './localEnv.js';

@@ -1,2 +1,3 @@
+export * from './firestoreEmulator.js';
 export * from './testEnv.js';
 export * from './testService.js';
