@@ -1,9 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { parseEnv } from '@storyreel/config';
 import { createBlobStore } from '@storyreel/shared';
 import { apiClient } from './apiClient.js';
-import { localMeshEnv } from './localEnv.js';
 import { startMesh } from './mesh.js';
 import { jobProgressBar } from './progressBar.js';
 
@@ -84,7 +82,7 @@ export async function makeMovie(storyFile: string, options: MakeOptions): Promis
     }
     const file = resolve(options.out ?? `out/${created.id}.mp4`);
     mkdirSync(dirname(file), { recursive: true });
-    const blobs = createBlobStore(parseEnv(localMeshEnv(mesh.dataDir)));
+    const blobs = createBlobStore(mesh.env);
     await blobs.getToFile(current.result.videoPath, file);
     const watchUrl = await blobs.signedUrl(current.result.videoPath, 7 * 24 * 3600);
     return { file, projectId: created.id, jobId: job.id, durationSeconds: current.result.durationSeconds, watchUrl };

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { GATEWAY_PORT, parseEnv, SERVICES, type ServiceEntry, serviceUrl } from '@storyreel/config';
+import { type Env, GATEWAY_PORT, parseEnv, SERVICES, type ServiceEntry, serviceUrl } from '@storyreel/config';
 import { createBlobStore } from '@storyreel/shared';
 import { createGateway } from './gateway.js';
 import { localMeshEnv } from './localEnv.js';
@@ -10,6 +10,8 @@ import { REPO_ROOT } from './repoRoot.js';
 
 export interface RunningMesh {
   gatewayUrl: string;
+  /** The validated environment the mesh runs with (buckets, data paths, secrets). */
+  env: Env;
   dataDir: string;
   logDir: string;
   stop(): Promise<void>;
@@ -38,13 +40,13 @@ async function isUp(url: string): Promise<boolean> {
   }
 }
 
-function startService(entry: ServiceEntry, env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+function startService(entry: ServiceEntry, env: NodeJS.ProcessEnv, logDir: string, port: number): ChildProcess {
   const main = join(REPO_ROOT, 'services', entry.name, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run the build (npm run build) first`);
   const log = createWriteStream(join(logDir, `${entry.name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [main], {
     cwd: REPO_ROOT,
-    env: { ...env, PORT: String(entry.localPort) },
+    env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
@@ -57,11 +59,27 @@ function startService(entry: ServiceEntry, env: NodeJS.ProcessEnv, logDir: strin
  * and the gateway in this one. A service already answering on its port is
  * reused, so a second `storyreel make` joins a running mesh.
  */
-export async function startMesh(options: { dataDir?: string; port?: number } = {}): Promise<RunningMesh> {
+export async function startMesh(
+  options: { dataDir?: string; portOffset?: number; extraEnv?: NodeJS.ProcessEnv } = {},
+): Promise<RunningMesh> {
   const dataDir = options.dataDir ?? join(REPO_ROOT, '.data');
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const rawEnv = localMeshEnv(dataDir);
+  // An offset moves the whole mesh to other ports, so a test mesh never joins a developer's running one.
+  const offset = options.portOffset ?? 0;
+  const port = GATEWAY_PORT + offset;
+  const rawEnv = {
+    ...localMeshEnv(dataDir),
+    ...(offset
+      ? {
+          SERVICE_URLS: JSON.stringify(
+            Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.localPort + offset}`])),
+          ),
+          PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        }
+      : {}),
+    ...options.extraEnv,
+  };
   const env = parseEnv(rawEnv);
   const children: ChildProcess[] = [];
   const stopChildren = async () => {
@@ -82,7 +100,7 @@ export async function startMesh(options: { dataDir?: string; port?: number } = {
       SERVICES.map(async (entry) => {
         const url = serviceUrl(env, entry.name);
         if (await isUp(url)) return;
-        const child = startService(entry, rawEnv, logDir);
+        const child = startService(entry, rawEnv, logDir, entry.localPort + offset);
         children.push(child);
         await waitHealthy(url, child, entry.name, 60_000);
       }),
@@ -91,7 +109,6 @@ export async function startMesh(options: { dataDir?: string; port?: number } = {
     await stopChildren();
     throw err;
   }
-  const port = options.port ?? GATEWAY_PORT;
   const gatewayUrl = `http://127.0.0.1:${port}`;
   let server: Server | undefined;
   if (!(await isUp(`${gatewayUrl}/api/compose`))) {
@@ -104,6 +121,7 @@ export async function startMesh(options: { dataDir?: string; port?: number } = {
   }
   return {
     gatewayUrl,
+    env,
     dataDir,
     logDir,
     async stop() {
