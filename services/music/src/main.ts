@@ -1,0 +1,24 @@
+import { access, constants } from 'node:fs/promises';
+import { loadEnvOrExit } from '@storyreel/config';
+import { createService } from '@storyreel/shared';
+import { musicRoutes } from './routes.js';
+import { runFfmpeg } from './runFfmpeg.js';
+import { loadSoundBank } from './synth.js';
+
+const env = loadEnvOrExit();
+const service = createService({
+  name: 'music',
+  env,
+  routes: musicRoutes,
+  checks: {
+    ffmpeg: async () => {
+      await runFfmpeg(env.FFMPEG_PATH, ['-version'], { timeoutMs: 10_000 });
+    },
+    soundfont: () => access(env.SOUNDFONT_PATH, constants.R_OK),
+  },
+});
+await service.listen();
+// Parsed after listening so health checks pass at once; the first soundtrack then finds the bank ready.
+loadSoundBank(env.SOUNDFONT_PATH).catch((err: unknown) =>
+  service.ctx.logger.error({ err }, 'sound bank failed to load'),
+);
