@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestService, type TestService } from '@storyreel/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RenderManifest } from '../src/manifest.js';
+import { renderMovie } from '../src/renderMovie.js';
+import { renderRoutes } from '../src/routes.js';
+import { probe } from './probe.js';
+import { storyManifest, uploadStory } from './renderFixture.js';
+
+let svc: TestService;
+let work: string;
+let tempRoot: string;
+
+beforeAll(async () => {
+  svc = await createTestService({ name: 'render', routes: renderRoutes });
+  await uploadStory(svc.ctx.blobs);
+  work = await mkdtemp(join(tmpdir(), 'render-extras-test-'));
+  tempRoot = await mkdtemp(join(tmpdir(), 'render-extras-temp-'));
+});
+afterAll(async () => {
+  await svc.close();
+  await rm(work, { recursive: true, force: true });
+  await rm(tempRoot, { recursive: true, force: true });
+});
+
+async function download(gsPath: string, name: string): Promise<string> {
+  const file = join(work, name);
+  await svc.ctx.blobs.getToFile(gsPath, file);
+  return file;
+}
+
+describe('renderMovie extras', () => {
+  const tiny = (overrides: Record<string, unknown> = {}) => {
+    const story = storyManifest();
+    return RenderManifest.parse({
+      ...story,
+      outputPrefix: `${story.outputPrefix}/tiny`,
+      scenes: story.scenes.slice(0, 2).map((s) => ({ ...s, durationSeconds: 1 })),
+      narration: undefined,
+      ...overrides,
+    });
+  };
+
+  it('makes the GIF preview, HLS and seek thumbnails when asked', async () => {
+    const result = await renderMovie(tiny({ outputs: { poster: false, gif: true, hls: true, thumbnails: true } }), {
+      blobs: svc.ctx.blobs,
+      tempRoot,
+    });
+    expect(result.posterPath).toBeUndefined();
+    const dir = result.videoPath.replace(/\/movie\.mp4$/, '');
+    const stored = (await svc.ctx.blobs.list(dir)).map((b) => [b.path.slice(dir.length + 1), b.contentType]);
+    expect(stored).toEqual([
+      ['hls/index.m3u8', 'application/vnd.apple.mpegurl'],
+      ['hls/segment-000.ts', 'video/mp2t'],
+      ['movie.mp4', 'video/mp4'],
+      ['preview.gif', 'image/gif'],
+      ['render.json', 'application/json'],
+      ['thumbnails.jpg', 'image/jpeg'],
+      ['thumbnails.vtt', 'text/vtt'],
+    ]);
+    const gif = await probe(await download(result.gifPath as string, 'preview.gif'));
+    expect(gif.streams[0]).toMatchObject({ codec_name: 'gif', width: 480, height: 270 });
+    const sprite = await probe(await download(result.thumbnailsPath as string, 'thumbnails.jpg'));
+    // 2.4 s, one tile every 2 s: two tiles of 160x90 side by side.
+    expect(sprite.streams[0]).toMatchObject({ width: 320, height: 90 });
+    const playlist = (await svc.ctx.blobs.get(result.hlsPath as string)).toString();
+    expect(playlist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(playlist).toContain('segment-000.ts');
+  });
+});
