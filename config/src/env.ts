@@ -71,6 +71,17 @@ export const envSchema = z
     FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),
     KEK_FILE: z.string().default('.data/kek.json'),
     KMS_KEY_NAME: z.string().optional(),
+    /** How long a movie job's worker holds it without a heartbeat before another may resume it. */
+    JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+    /** in-process: compose polls for jobs itself; off: only separate workers (or Cloud Tasks) run them. */
+    JOB_WORKER: z.enum(['in-process', 'off']).default('in-process'),
+    JOB_QUEUE: z.enum(['polling', 'cloud-tasks']).default('polling'),
+    CLOUD_TASKS_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,100}$/)
+      .default('movie-jobs'),
+    /** The account Cloud Tasks mints OIDC tokens for when it pushes jobs to compose. */
+    TASKS_SERVICE_ACCOUNT: z.email().optional(),
     RATE_LIMITS_ENABLED: bool.default(true),
     FFMPEG_PATH: z.string().default('ffmpeg'),
     FFPROBE_PATH: z.string().default('ffprobe'),
@@ -106,6 +117,9 @@ export const envSchema = z
     }
     if (env.MEDIA_BUCKET === env.PUBLIC_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_BUCKET'], message: 'must differ from MEDIA_BUCKET' });
+    }
+    if (env.JOB_QUEUE === 'cloud-tasks' && !env.TASKS_SERVICE_ACCOUNT) {
+      ctx.addIssue({ code: 'custom', path: ['TASKS_SERVICE_ACCOUNT'], message: 'required when JOB_QUEUE=cloud-tasks' });
     }
     if (prod && env.BLOB_BACKEND === 'gcs' && env.KMS_KEY_NAME === undefined) {
       ctx.addIssue({ code: 'custom', path: ['KMS_KEY_NAME'], message: 'required in production' });

@@ -1,10 +1,6 @@
-export const CAPTION_PRESETS = ['karaoke', 'clean', 'bold-centre'] as const;
-export const CAPTION_POSITIONS = ['bottom', 'centre', 'top'] as const;
-export const ASPECTS = ['16:9', '9:16', '1:1'] as const;
+import { ASPECTS, type Aspect, type CaptionPosition, type CaptionPreset } from '@storyreel/shared';
 
-export type CaptionPreset = (typeof CAPTION_PRESETS)[number];
-export type CaptionPosition = (typeof CAPTION_POSITIONS)[number];
-export type Aspect = (typeof ASPECTS)[number];
+export type { Aspect, CaptionPosition, CaptionPreset } from '@storyreel/shared';
 
 /** Everything the ASS writer and the cue breaker need to know about how captions look. */
 export interface CaptionStyle {

@@ -1,8 +1,17 @@
-import { type Caller, defineRoute, forbidden, type ServiceContext, wordTimelineSchema } from '@storyreel/shared';
+import {
+  ASPECTS,
+  CAPTION_POSITIONS,
+  CAPTION_PRESETS,
+  type Caller,
+  defineRoute,
+  forbidden,
+  type ServiceContext,
+  wordTimelineSchema,
+} from '@storyreel/shared';
 import { z } from 'zod';
 import type { Aligner } from './aligner.js';
 import { alignAudio, audioLocation } from './alignment.js';
-import { ASPECTS, type Aspect, aspectOf, CAPTION_POSITIONS, CAPTION_PRESETS } from './captionStyle.js';
+import { type Aspect, aspectOf } from './captionStyle.js';
 import { makeCaptions } from './captions.js';
 import { movieTimeline } from './captionTimeline.js';
 

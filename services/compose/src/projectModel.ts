@@ -1,3 +1,4 @@
+import { ASPECTS, type Aspect, CAPTION_POSITIONS, CAPTION_PRESETS } from '@storyreel/shared';
 import { z } from 'zod';
 import { MAX_PROMPT_CHARS } from './imagePrompt.js';
 import { MOTIONS, TRANSITION_TYPES } from './shotDirection.js';
@@ -10,8 +11,7 @@ import type { STYLE_IDS } from './styles.js';
  */
 export const PROJECTS = 'projects';
 
-export const ASPECTS = ['16:9', '9:16', '1:1'] as const;
-export type Aspect = (typeof ASPECTS)[number];
+export { ASPECTS, type Aspect } from '@storyreel/shared';
 
 /** The music service's moods (services/music/src/moods.ts); checked here so a bad one fails at edit time, not at render. */
 export const MUSIC_MOODS = [
@@ -24,7 +24,6 @@ export const MUSIC_MOODS = [
   'mysterious',
   'hopeful',
 ] as const;
-export const CAPTION_POSITIONS = ['bottom', 'middle', 'top'] as const;
 
 export const MAX_SCENES = 60;
 export const MAX_SCENE_TEXT_CHARS = 2000;
@@ -60,7 +59,7 @@ export const VoiceSchema = z.object({
 });
 export const MusicSchema = z.object({ mood: z.enum(MUSIC_MOODS), volume: z.number().min(0).max(1) });
 export const CaptionsSchema = z.object({
-  style: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'a caption style such as karaoke'),
+  style: z.enum(CAPTION_PRESETS),
   position: z.enum(CAPTION_POSITIONS),
 });
 

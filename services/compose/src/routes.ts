@@ -1,7 +1,16 @@
-import { type Caller, defineRoute, forbidden, type ServiceContext, unprocessable } from '@storyreel/shared';
+import {
+  type Caller,
+  defineRoute,
+  forbidden,
+  quotaRoutes,
+  type ServiceContext,
+  sliRoutes,
+  unprocessable,
+} from '@storyreel/shared';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ImageProvider } from './imageProvider.js';
+import { jobRoutes, movieJobDeps } from './jobs/index.js';
 import {
   CreateProjectBody,
   ImagesResponse,
@@ -65,6 +74,9 @@ export function composeRoutes(images: ImageProvider) {
       return projectView(doc, ctx.blobs);
     };
     return [
+      ...jobRoutes(ctx, movieJobDeps(ctx, images)),
+      ...quotaRoutes(ctx),
+      ...sliRoutes(ctx),
       defineRoute({
         method: 'get',
         path: '/v1/styles',

@@ -28,7 +28,7 @@ export function ownerOf(caller: Caller): string {
 const docId = (owner: string, jobId: string) => contentHash({ owner, jobId }, 32);
 
 export async function readRenderJob(docs: DocStore, caller: Caller, jobId: string): Promise<RenderJob | null> {
-  return (await docs.get<RenderJob>(COLLECTIONS.renders, docId(ownerOf(caller), jobId)))?.data ?? null;
+  return (await docs.get<RenderJob>(COLLECTIONS.renderProgress, docId(ownerOf(caller), jobId)))?.data ?? null;
 }
 
 /**
@@ -57,7 +57,7 @@ export function trackRenderJob(docs: DocStore, caller: Caller, jobId: string, lo
     const snapshot = { ...job, updatedAt: now().toISOString() };
     lastWrite = Date.now();
     chain = chain
-      .then(() => docs.set(COLLECTIONS.renders, id, snapshot))
+      .then(() => docs.set(COLLECTIONS.renderProgress, id, snapshot))
       .catch((err: unknown) => log.warn({ err, jobId }, 'could not record render progress'));
     return chain;
   };

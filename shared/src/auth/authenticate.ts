@@ -20,21 +20,29 @@ function bearer(value: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export async function identify(req: Request, auth: Authenticator): Promise<Caller> {
+/**
+ * Who is calling. On service-only routes a mesh token may also come in
+ * Authorization (Cloud Tasks puts its OIDC token there when it pushes a
+ * job); anything else there is read as a user token.
+ */
+export async function identify(req: Request, auth: Authenticator, level?: AuthLevel): Promise<Caller> {
   const meshToken = bearer(req.header(MESH_HEADER));
-  if (meshToken) {
-    const service = await auth.mesh.verify(meshToken, auth.audience);
-    const uid = req.header(ON_BEHALF_HEADER);
-    if (uid) {
-      if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid)) throw unauthenticated('invalid on-behalf-of user');
-      const plan = req.header(ON_BEHALF_PLAN_HEADER) as Plan | undefined;
-      return { kind: 'user', uid, plan: plan && PLANS.includes(plan) ? plan : 'free', via: service };
-    }
-    return { kind: 'service', service };
-  }
+  if (meshToken) return meshCaller(req, await auth.mesh.verify(meshToken, auth.audience));
   const userToken = bearer(req.header('authorization'));
+  if (userToken && level === 'service') {
+    const service = await auth.mesh.verify(userToken, auth.audience).catch(() => undefined);
+    if (service) return meshCaller(req, service);
+  }
   if (userToken) return auth.users.verify(userToken);
   return { kind: 'anonymous', ip: req.ip ?? 'unknown' };
+}
+
+function meshCaller(req: Request, service: string): Caller {
+  const uid = req.header(ON_BEHALF_HEADER);
+  if (!uid) return { kind: 'service', service };
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid)) throw unauthenticated('invalid on-behalf-of user');
+  const plan = req.header(ON_BEHALF_PLAN_HEADER) as Plan | undefined;
+  return { kind: 'user', uid, plan: plan && PLANS.includes(plan) ? plan : 'free', via: service };
 }
 
 /** Refuses a caller the route's auth level does not admit. */

@@ -56,6 +56,8 @@ export const COLLECTIONS = {
   projects: 'projects',
   jobs: 'jobs',
   renders: 'renders',
+  /** Progress of one render or polish run, readable by any instance (the `renders` collection holds finished movies). */
+  renderProgress: 'render_progress',
   publicMovies: 'public_movies',
   apiKeys: 'api_keys',
   quotas: 'quotas',

@@ -145,7 +145,7 @@ export function createService(options: ServiceOptions): Service {
       metrics.observe(route.path),
       express.json({ limit: route.bodyLimit ?? defaultLimit, type: ['application/json', 'application/*+json'] }),
       step(async (req) => {
-        const caller = await identify(req, ctx.auth);
+        const caller = await identify(req, ctx.auth, route.auth);
         admit(caller, route.auth);
         req.caller = caller;
       }),

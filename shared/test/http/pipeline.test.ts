@@ -109,6 +109,14 @@ describe('the route pipeline refuses bad requests with one error shape', () => {
     expect(real.body).toEqual({ from: 'compose' });
   });
 
+  it('accepts a mesh token in Authorization on a service-only route, as Cloud Tasks sends it', async () => {
+    const mesh = await serviceHeaders('music', { from: 'tasks' });
+    const token = Object.values(mesh)[0] as string;
+    const res = await supertest(svc.app).post('/v1/internal/jobs').set('authorization', token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ from: 'tasks' });
+  });
+
   it('403 for a user calling a service-only route', async () => {
     const res = await supertest(svc.app).post('/v1/internal/jobs').set(userHeaders('alice'));
     expect(res.status).toBe(403);

@@ -1,0 +1,2 @@
+export { type PublishingPorts, unpublishMovie } from './publisher.js';
+export { publishRoutes } from './publishRoutes.js';
