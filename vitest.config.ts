@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@storyreel\/shared\/testing$/, replacement: src('./shared/src/testing/index.ts') },
       { find: /^@storyreel\/shared$/, replacement: src('./shared/src/index.ts') },
       { find: /^@storyreel\/config$/, replacement: src('./config/src/index.ts') },
+      { find: /^@storyreel\/functions\/share$/, replacement: src('./functions/src/shareHandler.ts') },
     ],
   },
   test: {

@@ -9,12 +9,13 @@ export class ApiError extends Error {
   }
 }
 
-export function apiClient(gatewayUrl: string, token: string) {
+export function apiClient(gatewayUrl: string, token: string, appCheckToken?: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${gatewayUrl}/api${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
+        ...(appCheckToken ? { 'x-firebase-appcheck': appCheckToken } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Env, SERVICES, serviceUrl } from '@storyreel/config';
-import { type BlobStore, serveLocalBlobs } from '@storyreel/shared';
+import { createShareHandler } from '@storyreel/functions/share';
+import { type BlobStore, type DocStore, type Logger, serveLocalBlobs } from '@storyreel/shared';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 
@@ -11,7 +12,12 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
  * the built wizard for everything else), plus the signed blob URLs that GCS
  * serves in production.
  */
-export function createGateway(env: Env, blobs: BlobStore, frontendDir: string): express.Express {
+export function createGateway(
+  env: Env,
+  stores: { blobs: BlobStore; docs: DocStore },
+  frontendDir: string,
+  logger: Logger,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   for (const service of SERVICES) {
@@ -26,7 +32,9 @@ export function createGateway(env: Env, blobs: BlobStore, frontendDir: string): 
       }),
     );
   }
-  app.use(serveLocalBlobs(blobs, env));
+  app.use(serveLocalBlobs(stores.blobs, env));
+  // The same handler the `share` Firebase Function runs; it answers only under /share.
+  app.use(createShareHandler(env, stores.docs, { logger }));
   if (existsSync(join(frontendDir, 'index.html'))) {
     app.use(express.static(frontendDir, { index: 'index.html', maxAge: '1h' }));
     app.get('/{*rest}', (_req, res) => res.sendFile(join(frontendDir, 'index.html')));

@@ -6,16 +6,20 @@ import { GATEWAY_PORT } from '@storyreel/config';
 interface LocalSecrets {
   meshSecret: string;
   urlSigningSecret: string;
+  /** What a browser's App Check debug provider sends locally; the services accept it in place of a real token. */
+  appCheckDebugToken: string;
 }
 
 /** Secrets of this machine's mesh: made on first run, kept in .data/ (git-ignored), never committed. */
 function localSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'local-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const secrets = {
-    meshSecret: randomBytes(32).toString('base64url'),
-    urlSigningSecret: randomBytes(32).toString('base64url'),
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
+  const secrets: LocalSecrets = {
+    meshSecret: stored.meshSecret ?? randomBytes(32).toString('base64url'),
+    urlSigningSecret: stored.urlSigningSecret ?? randomBytes(32).toString('base64url'),
+    appCheckDebugToken: stored.appCheckDebugToken ?? randomBytes(24).toString('base64url'),
   };
+  if (stored.appCheckDebugToken) return secrets;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
@@ -29,7 +33,9 @@ export function localMeshEnv(dataDir: string, base: NodeJS.ProcessEnv = process.
     NODE_ENV: 'development',
     LOG_LEVEL: base.LOG_LEVEL ?? 'info',
     AUTH_MODE: 'dev',
-    APP_CHECK_MODE: 'monitor',
+    // Enforced locally too, so the demo exercises App Check the way production does (with a debug token).
+    APP_CHECK_MODE: 'enforce',
+    APP_CHECK_DEBUG_TOKEN: secrets.appCheckDebugToken,
     MESH_AUTH: 'hmac',
     MESH_SECRET: secrets.meshSecret,
     URL_SIGNING_SECRET: secrets.urlSigningSecret,

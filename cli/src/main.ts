@@ -30,10 +30,18 @@ program
   .option('--seconds <n>', 'target length in seconds', number)
   .option('--resolution <r>', '720p or 1080p', choice(['720p', '1080p'] as const), '720p')
   .option('--quality <q>', 'draft, standard or high', choice(['draft', 'standard', 'high'] as const), 'standard')
+  .option('--no-publish', 'keep the movie private (no share page)')
   .action(async (story: string, options) => {
     const movie = await makeMovie(story, options);
     process.stdout.write(
-      `\nmovie: ${movie.file} (${movie.durationSeconds.toFixed(1)} s)\nwatch: ${movie.watchUrl}\nproject: ${movie.projectId}  job: ${movie.jobId}\n`,
+      [
+        '',
+        `movie: ${movie.file} (${movie.durationSeconds.toFixed(1)} s)`,
+        ...(movie.shareUrl ? [`share page: ${movie.shareUrl}  (served while \`npm start\` runs the local mesh)`] : []),
+        `watch (signed, 7 days): ${movie.watchUrl}`,
+        `project: ${movie.projectId}  job: ${movie.jobId}`,
+        '',
+      ].join('\n'),
     );
   });
 

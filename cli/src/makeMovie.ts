@@ -17,6 +17,8 @@ export interface MakeOptions {
   resolution?: '720p' | '1080p';
   quality?: 'draft' | 'standard' | 'high';
   user?: string;
+  /** Publish the movie behind a share page (default true). */
+  publish?: boolean;
 }
 
 interface Project {
@@ -40,6 +42,7 @@ export interface MadeMovie {
   jobId: string;
   durationSeconds: number;
   watchUrl: string;
+  shareUrl?: string;
 }
 
 const titleFrom = (file: string, story: string) =>
@@ -50,7 +53,7 @@ export async function makeMovie(storyFile: string, options: MakeOptions): Promis
   const story = readFileSync(storyFile, 'utf8');
   const mesh = await startMesh();
   try {
-    const api = apiClient(mesh.gatewayUrl, `dev:${options.user ?? 'local'}`);
+    const api = apiClient(mesh.gatewayUrl, `dev:${options.user ?? 'local'}`, mesh.env.APP_CHECK_DEBUG_TOKEN);
     const created = await api.post<Project>('/compose/v1/projects', {
       title: options.title ?? titleFrom(storyFile, story),
       story,
@@ -73,7 +76,7 @@ export async function makeMovie(storyFile: string, options: MakeOptions): Promis
     let current = job;
     while (current.status === 'queued' || current.status === 'running') {
       await new Promise((r) => setTimeout(r, 500));
-      current = await api.get<Job>(`/compose/v1/jobs/${job.id}`);
+      current = (await api.get<{ job: Job }>(`/compose/v1/jobs/${job.id}`)).job;
       bar.update(current.progress, current.stage);
     }
     bar.stop();
@@ -85,7 +88,18 @@ export async function makeMovie(storyFile: string, options: MakeOptions): Promis
     const blobs = createBlobStore(mesh.env);
     await blobs.getToFile(current.result.videoPath, file);
     const watchUrl = await blobs.signedUrl(current.result.videoPath, 7 * 24 * 3600);
-    return { file, projectId: created.id, jobId: job.id, durationSeconds: current.result.durationSeconds, watchUrl };
+    const published =
+      options.publish === false
+        ? undefined
+        : await api.post<{ shareUrl: string }>(`/compose/v1/projects/${created.id}/publish`, { jobId: job.id });
+    return {
+      file,
+      projectId: created.id,
+      jobId: job.id,
+      durationSeconds: current.result.durationSeconds,
+      watchUrl,
+      ...(published ? { shareUrl: published.shareUrl } : {}),
+    };
   } finally {
     await mesh.stop();
   }

@@ -3,7 +3,8 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type Env, GATEWAY_PORT, parseEnv, SERVICES, type ServiceEntry, serviceUrl } from '@storyreel/config';
-import { createBlobStore } from '@storyreel/shared';
+import { createBlobStore, createDocStore, createLogger, type DocStore } from '@storyreel/shared';
+import pino from 'pino';
 import { createGateway } from './gateway.js';
 import { localMeshEnv } from './localEnv.js';
 import { REPO_ROOT } from './repoRoot.js';
@@ -111,8 +112,16 @@ export async function startMesh(
   }
   const gatewayUrl = `http://127.0.0.1:${port}`;
   let server: Server | undefined;
+  let docs: DocStore | undefined;
   if (!(await isUp(`${gatewayUrl}/api/compose`))) {
-    const gateway = createGateway(env, createBlobStore(env), join(REPO_ROOT, 'frontend', 'dist'));
+    docs = createDocStore(env);
+    const logger = createLogger('gateway', env.LOG_LEVEL, pino.destination(join(logDir, 'gateway.log')));
+    const gateway = createGateway(
+      env,
+      { blobs: createBlobStore(env), docs },
+      join(REPO_ROOT, 'frontend', 'dist'),
+      logger,
+    );
     server = await new Promise<Server>((resolve, reject) => {
       const s = gateway.listen(port, '127.0.0.1');
       s.once('listening', () => resolve(s));
@@ -127,6 +136,7 @@ export async function startMesh(
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
+      await docs?.close();
       await stopChildren();
     },
   };

@@ -35,6 +35,7 @@ import {
   updateProject,
 } from './projects.js';
 import { IMAGE_URL_SECONDS, projectSummary, projectView } from './projectView.js';
+import { publishRoutes, unpublishMovie } from './publishing/index.js';
 import { generateMissingImages, generateSceneImage } from './sceneImages.js';
 import { STYLES, swatches } from './styles.js';
 
@@ -69,12 +70,20 @@ const withEtag = (res: Response, version: number) => res.set('etag', `"${version
 export function composeRoutes(images: ImageProvider) {
   return (ctx: ServiceContext) => {
     const ports = { docs: ctx.docs, blobs: ctx.blobs, mediaBucket: ctx.buckets.media, images, log: ctx.logger };
+    const publishing = {
+      docs: ctx.docs,
+      blobs: ctx.blobs,
+      buckets: ctx.buckets,
+      baseUrl: ctx.env.PUBLIC_BASE_URL,
+      log: ctx.logger,
+    };
     const view = async (res: Response, doc: Parameters<typeof projectView>[0]) => {
       withEtag(res, doc.version);
       return projectView(doc, ctx.blobs);
     };
     return [
       ...jobRoutes(ctx, movieJobDeps(ctx, images)),
+      ...publishRoutes(ctx),
       ...quotaRoutes(ctx),
       ...sliRoutes(ctx),
       defineRoute({
@@ -139,12 +148,15 @@ export function composeRoutes(images: ImageProvider) {
       defineRoute({
         method: 'delete',
         path: '/v1/projects/:id',
-        summary: 'Delete a project and its media',
+        summary: 'Delete a project and its media, and take its published movie down',
         auth: 'user',
         params: ProjectParams,
         status: 204,
         handler: async ({ params, caller }) => {
-          await deleteProject(ports, uidOf(caller), params.id);
+          const uid = uidOf(caller);
+          await getProject(ports, uid, params.id);
+          await unpublishMovie(publishing, uid, params.id);
+          await deleteProject(ports, uid, params.id);
         },
       }),
       defineRoute({
