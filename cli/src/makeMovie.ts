@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { createBlobStore } from '@storyreel/shared';
 import { apiClient } from './apiClient.js';
-import { startMesh } from './mesh.js';
+import { type RunningMesh, startMesh } from './mesh.js';
 import { jobProgressBar } from './progressBar.js';
 
 export interface MakeOptions {
@@ -27,13 +27,22 @@ interface Project {
   scenes: unknown[];
 }
 
+export interface JobResult {
+  videoPath: string;
+  posterPath: string | null;
+  captions: { srt: string; vtt: string; ass: string } | null;
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
+
 interface Job {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   stage: string;
   progress: number;
   error?: string;
-  result?: { videoPath: string; posterPath: string; durationSeconds: number };
+  result?: JobResult;
 }
 
 export interface MadeMovie {
@@ -43,15 +52,16 @@ export interface MadeMovie {
   durationSeconds: number;
   watchUrl: string;
   shareUrl?: string;
+  result: JobResult;
 }
 
 const titleFrom = (file: string, story: string) =>
   story.split('\n')[0]?.trim().slice(0, 120) || basename(file, extname(file));
 
 /** The user's path through the product, over the same HTTP API the wizard uses. */
-export async function makeMovie(storyFile: string, options: MakeOptions): Promise<MadeMovie> {
+export async function makeMovie(storyFile: string, options: MakeOptions, running?: RunningMesh): Promise<MadeMovie> {
   const story = readFileSync(storyFile, 'utf8');
-  const mesh = await startMesh();
+  const mesh = running ?? (await startMesh());
   try {
     const api = apiClient(mesh.gatewayUrl, `dev:${options.user ?? 'local'}`, mesh.env.APP_CHECK_DEBUG_TOKEN);
     const created = await api.post<Project>('/compose/v1/projects', {
@@ -98,9 +108,10 @@ export async function makeMovie(storyFile: string, options: MakeOptions): Promis
       jobId: job.id,
       durationSeconds: current.result.durationSeconds,
       watchUrl,
+      result: current.result,
       ...(published ? { shareUrl: published.shareUrl } : {}),
     };
   } finally {
-    await mesh.stop();
+    if (!running) await mesh.stop();
   }
 }

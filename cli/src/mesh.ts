@@ -13,6 +13,8 @@ export interface RunningMesh {
   gatewayUrl: string;
   /** The validated environment the mesh runs with (buckets, data paths, secrets). */
   env: Env;
+  /** The raw environment its processes get, to start more of them (extra job workers). */
+  processEnv: NodeJS.ProcessEnv;
   dataDir: string;
   logDir: string;
   stop(): Promise<void>;
@@ -131,6 +133,7 @@ export async function startMesh(
   return {
     gatewayUrl,
     env,
+    processEnv: rawEnv,
     dataDir,
     logDir,
     async stop() {

@@ -64,6 +64,19 @@ export const unavailable = (message: string, retryAfterSeconds?: number) =>
 export const rateLimited = (message: string, retryAfterSeconds: number, details?: unknown) =>
   new AppError('rate_limited', message, details, undefined, retryAfterSeconds);
 
+/**
+ * A repeat of a request whose first try is still running (same idempotency
+ * key): not a failure, so callers wait and ask again instead of giving up.
+ */
+export const inProgress = (message: string, retryAfterSeconds = 2) =>
+  new AppError('conflict', message, { reason: 'in_progress' }, undefined, retryAfterSeconds);
+
+export function isInProgress(err: unknown): boolean {
+  return (
+    err instanceof AppError && err.code === 'conflict' && (err.details as { reason?: string })?.reason === 'in_progress'
+  );
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

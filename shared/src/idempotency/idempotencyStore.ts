@@ -1,5 +1,5 @@
 import { COLLECTIONS, type DocStore, type StoredDoc } from '../docs/port.js';
-import { AppError, conflict } from '../errors.js';
+import { AppError, conflict, inProgress } from '../errors.js';
 
 /** How long a finished request's answer is replayed for a repeated key. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -41,7 +41,7 @@ function answerFor(record: IdempotencyRecord, fingerprint: string): Claim {
   if (record.fingerprint !== fingerprint) {
     throw conflict('this Idempotency-Key was already used with a different request; use a new key for a new request');
   }
-  if (record.state === 'pending') throw conflict('a request with this key is in progress');
+  if (record.state === 'pending') throw inProgress('a request with this key is in progress');
   return {
     kind: 'replay',
     status: record.status ?? 200,
@@ -77,7 +77,7 @@ export async function claimIdempotencyKey(
     });
     return { kind: 'claimed', version: replaced.version };
   } catch (err) {
-    if (isConflict(err)) throw conflict('a request with this key is in progress');
+    if (isConflict(err)) throw inProgress('a request with this key is in progress');
     throw err;
   }
 }

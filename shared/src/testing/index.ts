@@ -1,3 +1,4 @@
 export * from './firestoreEmulator.js';
+export * from './mediaProbe.js';
 export * from './testEnv.js';
 export * from './testService.js';

@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { contentHash, type DocTransaction, isAppError, type Logger, type StoredDoc } from '@storyreel/shared';
+import {
+  type AppError,
+  contentHash,
+  type DocTransaction,
+  isAppError,
+  isInProgress,
+  type Logger,
+  type StoredDoc,
+} from '@storyreel/shared';
 import { type Job, type JobLog, type JobResult, type StepName, type StepState, withLog } from './job.js';
 import { claimableJobs, claimJob, leaseUntil } from './jobLease.js';
 import type { GenerateMissingImages, StepContext, StepDefinition } from './jobStep.js';
@@ -321,6 +329,10 @@ class JobRun {
         return;
       } catch (err) {
         this.checkpoint();
+        if (isInProgress(err)) {
+          await this.waitForEarlierTry(step, attempt, err);
+          continue;
+        }
         const message = describe(err);
         const permanent = isPermanent(err);
         const last = permanent || attempt >= tries;
@@ -349,6 +361,22 @@ class JobRun {
         await sleep(waitMs, undefined, { signal: this.signal }).catch(() => this.checkpoint());
       }
     }
+  }
+
+  /**
+   * A worker that died mid-step leaves its request running downstream; the
+   * same idempotency key then answers "in progress" until that request ends
+   * and its answer can be replayed. Waiting for it is not a failed try.
+   */
+  private async waitForEarlierTry(step: StepDefinition, attempt: number, err: unknown): Promise<void> {
+    const waitMs = ((err as AppError).retryAfterSeconds ?? 2) * 1000;
+    const message = `${step.name}: an earlier try is still running; waiting for its result`;
+    await this.write((current) => ({
+      steps: withStep(current, step.name, { ...current.steps[step.name], attempts: attempt - 1 }),
+      // One line per wait, not one per poll.
+      logs: current.logs.at(-1)?.message === message ? current.logs : withLog(current, 'info', message, new Date()),
+    }));
+    await sleep(waitMs, undefined, { signal: this.signal }).catch(() => this.checkpoint());
   }
 
   private stepContext(step: StepDefinition): StepContext {
