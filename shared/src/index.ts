@@ -33,6 +33,7 @@ export * from './net/ssrfGuard.js';
 export * from './quota/ipRateLimit.js';
 export * from './quota/planQuota.js';
 export * from './quota/quotaRoutes.js';
+export * from './seededRandom.js';
 export * from './sli/jobOutcomes.js';
 export * from './sli/metrics.js';
 export * from './sli/sliRoutes.js';

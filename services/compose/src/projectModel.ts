@@ -1,4 +1,4 @@
-import { ASPECTS, type Aspect, CAPTION_POSITIONS, CAPTION_PRESETS } from '@storyreel/shared';
+import { type Aspect, CAPTION_POSITIONS, CAPTION_PRESETS } from '@storyreel/shared';
 import { z } from 'zod';
 import { MAX_PROMPT_CHARS } from './imagePrompt.js';
 import { MOTIONS, TRANSITION_TYPES } from './shotDirection.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '@storyreel/shared';
 import tonejsMidi from '@tonejs/midi';
 import type { Mood } from './moods.js';
 import { bassPart } from './parts/bass.js';
@@ -6,7 +7,6 @@ import { melodyPart } from './parts/melody.js';
 import type { NoteEvent } from './parts/noteEvent.js';
 import { padPart } from './parts/pad.js';
 import { type ChordSlot, planPiece, resolveTempo } from './piecePlan.js';
-import { seededRandom } from './seededRandom.js';
 
 // @tonejs/midi is CommonJS: its named export is not visible to an ESM import.
 const { Midi } = tonejsMidi;

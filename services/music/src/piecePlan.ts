@@ -1,6 +1,6 @@
+import type { Random } from '@storyreel/shared';
 import { Chord, Note, Progression, Scale } from 'tonal';
 import { type Mood, tonicNumeral } from './moods.js';
-import type { Random } from './seededRandom.js';
 
 /** One chord of the piece and where it sits, in beats from the start. */
 export interface ChordSlot {

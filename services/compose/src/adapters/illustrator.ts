@@ -1,7 +1,7 @@
+import { seededRandom } from '@storyreel/shared';
 import sharp from 'sharp';
 import { planIllustration } from '../illustration/scenePlan.js';
 import { sceneSvg } from '../illustration/sceneSvg.js';
-import { seededRandom } from '../illustration/seededRandom.js';
 import type { ImageProvider, ImageRequest } from '../imageProvider.js';
 import { styleOf } from '../styles.js';
 

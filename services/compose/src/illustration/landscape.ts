@@ -1,6 +1,6 @@
+import type { Random as Rng } from '@storyreel/shared';
 import { type Canvas, fmt, points, radialGlow, verticalGradient } from './canvas.js';
 import { lighten, mix } from './colour.js';
-import type { Rng } from './seededRandom.js';
 
 /**
  * The big shapes of a picture, back to front: sky, lights in it, clouds,

@@ -1,3 +1,4 @@
+import { hashString, type Random as Rng, seededRandom } from '@storyreel/shared';
 import {
   type Mood,
   type Prop,
@@ -7,7 +8,6 @@ import {
   type Weather,
   wordsOf,
 } from '../sceneLexicon.js';
-import { hashString, type Rng, seededRandom } from './seededRandom.js';
 
 /**
  * What one illustration shows, decided from the prompt's words before any

@@ -1,5 +1,5 @@
+import type { Random as Rng } from '@storyreel/shared';
 import { type Canvas, fmt, points, radialGlow } from './canvas.js';
-import type { Rng } from './seededRandom.js';
 
 /**
  * Simple silhouettes, each standing on a base point: readable at a glance,

@@ -1,5 +1,5 @@
+import type { Random } from '@storyreel/shared';
 import type { ChordSlot, PiecePlan } from '../piecePlan.js';
-import type { Random } from '../seededRandom.js';
 import type { NoteEvent } from './noteEvent.js';
 
 /** A note or rest of a rhythm, relative to the start of its chord. */

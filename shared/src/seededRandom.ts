@@ -1,10 +1,13 @@
 /**
- * A small deterministic random source (mulberry32): the same seed gives the
- * same piece on every machine, which is what makes soundtracks cacheable.
+ * A small deterministic random source (mulberry32). Generated media must be
+ * the same for the same seed on every machine — that is what makes pictures
+ * and soundtracks cacheable by their inputs — which Math.random cannot promise.
  */
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
+  /** Uniform in [min, max). */
+  range(min: number, max: number): number;
   /** Integer in [min, max], both included. */
   int(min: number, max: number): number;
   chance(probability: number): boolean;
@@ -28,6 +31,7 @@ export function seededRandom(seed: number): Random {
   };
   return {
     next,
+    range: (min, max) => min + (max - min) * next(),
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (probability) => next() < probability,
     pick,
@@ -41,4 +45,14 @@ export function seededRandom(seed: number): Random {
       return pick(items)[0];
     },
   };
+}
+
+/** FNV-1a: folds text into a seed, so two prompts with one seed still differ. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
