@@ -1,8 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { loadEnvOrExit } from '@storyreel/config';
-import { createService } from '@storyreel/shared';
+import { createService, runFfmpeg } from '@storyreel/shared';
 import { musicRoutes } from './routes.js';
-import { runFfmpeg } from './runFfmpeg.js';
 import { loadSoundBank } from './synth.js';
 
 const env = loadEnvOrExit();
@@ -12,7 +11,7 @@ const service = createService({
   routes: musicRoutes,
   checks: {
     ffmpeg: async () => {
-      await runFfmpeg(env.FFMPEG_PATH, ['-version'], { timeoutMs: 10_000 });
+      await runFfmpeg(['-version'], { ffmpegPath: env.FFMPEG_PATH, timeoutMs: 10_000 });
     },
     soundfont: () => access(env.SOUNDFONT_PATH, constants.R_OK),
   },

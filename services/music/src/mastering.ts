@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runFfmpeg } from './runFfmpeg.js';
+import { runFfmpeg } from '@storyreel/shared';
 import { SAMPLE_RATE } from './synth.js';
 
 export type AudioFormat = 'wav' | 'mp3';
@@ -24,6 +24,9 @@ const INTERMEDIATE_GAIN = 0.5;
 export function fadeOutSeconds(durationSeconds: number): number {
   return Math.min(3, Math.max(1, durationSeconds * 0.15));
 }
+
+/** A 15-minute soundtrack masters in well under a minute; a run this long is stuck. */
+const MASTER_TIMEOUT_MS = 900_000;
 
 const n = (x: number) => x.toFixed(3);
 const loudnormTarget = `I=${LOUDNESS.integrated}:TP=${LOUDNESS.truePeak}:LRA=${LOUDNESS.range}`;
@@ -104,6 +107,13 @@ export async function master(
   request: MasterRequest,
 ): Promise<void> {
   const intermediate = join(workDir, 'synth.flac');
-  const report = await runFfmpeg(ffmpegPath, measuringArgs(request.durationSeconds, intermediate), { stdin: pcm });
-  await runFfmpeg(ffmpegPath, normalisingArgs(intermediate, parseLoudnormReport(report), request));
+  const report = await runFfmpeg(measuringArgs(request.durationSeconds, intermediate), {
+    ffmpegPath,
+    stdin: pcm,
+    timeoutMs: MASTER_TIMEOUT_MS,
+  });
+  await runFfmpeg(normalisingArgs(intermediate, parseLoudnormReport(report), request), {
+    ffmpegPath,
+    timeoutMs: MASTER_TIMEOUT_MS,
+  });
 }

@@ -1,14 +1,16 @@
-import type { FrameSize } from './outputSize.js';
+import { ENCODER_SETTINGS, KEYFRAME_INTERVAL_SECONDS } from './encoderSettings.js';
+import { type FrameSize, fitLongSide } from './outputSize.js';
 
 /** The optional outputs made from the finished MP4 in a second, cheap FFmpeg run. */
 export interface ExtrasRequest {
   video: string;
   durationSeconds: number;
   size: FrameSize;
+  fps: number;
   /** Local output paths; only those given are made. */
   gif?: string;
   thumbnails?: string;
-  /** A directory that gets `index.m3u8` and its segments. */
+  /** A directory that gets the master playlist `index.m3u8`, one playlist per rendition and their segments. */
   hlsDir?: string;
 }
 
@@ -20,14 +22,32 @@ export interface ExtrasCommand {
 
 export const GIF = { seconds: 6, fps: 12, longSide: 480 };
 export const THUMBNAILS = { everySeconds: 2, longSide: 160, columns: 10 };
-export const HLS_SEGMENT_SECONDS = 6;
+/** Segments end on the keyframes the movie's encoder forced (encoderSettings.ts), in every rendition alike. */
+export const HLS_SEGMENT_SECONDS = KEYFRAME_INTERVAL_SECONDS;
 
-/** Scales a frame so its long side is `longSide`, keeping both sides even (H.264 and tile need it). */
-export function fitLongSide(size: FrameSize, longSide: number): FrameSize {
-  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-  return size.width >= size.height
-    ? { width: longSide, height: even((size.height * longSide) / size.width) }
-    : { width: even((size.width * longSide) / size.height), height: longSide };
+/** Smaller renditions under the movie's own (stream copy), by short side, with their bitrate caps. */
+const HLS_LADDER = [
+  { shortSide: 720, maxrate: '2800k' },
+  { shortSide: 360, maxrate: '900k' },
+];
+
+export interface HlsRendition {
+  width: number;
+  height: number;
+  /** The movie's own stream, copied; the others are encoded from it. */
+  copy: boolean;
+  maxrate?: string;
+}
+
+/** The movie as it is, then each smaller rung of the ladder: 720p → 720 + 360, 1080p → 1080 + 720 + 360. */
+export function hlsRenditions(size: FrameSize): HlsRendition[] {
+  const short = Math.min(size.width, size.height);
+  const smaller = HLS_LADDER.filter((rung) => rung.shortSide < short).map((rung) => {
+    const scale = rung.shortSide / short;
+    const even = (n: number) => Math.round((n * scale) / 2) * 2;
+    return { width: even(size.width), height: even(size.height), copy: false, maxrate: rung.maxrate };
+  });
+  return [{ ...size, copy: true }, ...smaller];
 }
 
 export function buildExtras(request: ExtrasRequest): ExtrasCommand | null {
@@ -42,7 +62,7 @@ export function buildExtras(request: ExtrasRequest): ExtrasCommand | null {
       '[gifa]palettegen=stats_mode=diff[gifpalette]',
       '[gifb][gifpalette]paletteuse=dither=bayer:bayer_scale=4[gif]',
     );
-    outputArgs.push('-map', '[gif]', '-loop', '0', '-f', 'gif', '-y', request.gif);
+    outputArgs.push('-map', '[gif]', '-loop', '0', '-f', 'gif', request.gif);
   }
   if (request.thumbnails) {
     const tile = fitLongSide(request.size, THUMBNAILS.longSide);
@@ -63,20 +83,32 @@ export function buildExtras(request: ExtrasRequest): ExtrasCommand | null {
       'image2',
       '-update',
       '1',
-      '-y',
       request.thumbnails,
     );
     thumbnailsVtt = thumbnailsWebVtt(count, columns, tile, request.durationSeconds);
   }
   if (request.hlsDir) {
-    // The segment name is a printf pattern: a literal % in the temp path must be doubled.
-    const segments = `${request.hlsDir.replace(/%/g, '%%')}/segment-%03d.ts`;
+    const renditions = hlsRenditions(request.size);
+    const maps: string[] = [];
+    const codecs: string[] = [];
+    renditions.forEach((rendition, i) => {
+      if (rendition.copy) {
+        maps.push('-map', '0:v');
+        codecs.push(`-c:v:${i}`, 'copy');
+      } else {
+        chains.push(`[0:v]scale=${rendition.width}:${rendition.height}:flags=bicubic[hls${i}]`);
+        maps.push('-map', `[hls${i}]`);
+        codecs.push(...renditionEncoder(i, rendition, request.fps));
+      }
+      maps.push('-map', '0:a');
+    });
+    const streamMap = renditions.map((_, i) => `v:${i},a:${i}`).join(' ');
+    // Segment and playlist names are printf patterns: a literal % in the temp path must be doubled.
+    const dir = request.hlsDir.replace(/%/g, '%%');
     outputArgs.push(
-      '-map',
-      '0:v',
-      '-map',
-      '0:a',
-      '-c',
+      ...maps,
+      ...codecs,
+      '-c:a',
       'copy',
       '-f',
       'hls',
@@ -85,21 +117,19 @@ export function buildExtras(request: ExtrasRequest): ExtrasCommand | null {
       '-hls_playlist_type',
       'vod',
       '-hls_segment_filename',
-      segments,
-      '-y',
-      `${request.hlsDir}/index.m3u8`,
+      `${dir}/stream-%v-%03d.ts`,
+      '-master_pl_name',
+      'index.m3u8',
+      '-var_stream_map',
+      streamMap,
+      `${dir}/stream-%v.m3u8`,
     );
   }
   if (outputArgs.length === 0) return null;
   return {
     args: [
-      '-hide_banner',
-      '-nostdin',
       '-loglevel',
       'error',
-      '-progress',
-      'pipe:1',
-      '-nostats',
       '-i',
       request.video,
       ...(chains.length ? ['-filter_complex', chains.join(';')] : []),
@@ -107,6 +137,28 @@ export function buildExtras(request: ExtrasRequest): ExtrasCommand | null {
     ],
     ...(thumbnailsVtt ? { thumbnailsVtt } : {}),
   };
+}
+
+/** A smaller rendition: the standard preset, its CRF capped so the rung's bandwidth holds, keyframes on the movie's. */
+function renditionEncoder(index: number, rendition: HlsRendition, fps: number): string[] {
+  const { preset, crf } = ENCODER_SETTINGS.standard;
+  const maxrate = rendition.maxrate ?? '2800k';
+  return [
+    `-c:v:${index}`,
+    'libx264',
+    `-profile:v:${index}`,
+    'high',
+    `-preset:v:${index}`,
+    preset,
+    `-crf:v:${index}`,
+    String(crf),
+    `-maxrate:v:${index}`,
+    maxrate,
+    `-bufsize:v:${index}`,
+    `${Number.parseInt(maxrate, 10) * 2}k`,
+    `-force_key_frames:v:${index}`,
+    `expr:gte(n,n_forced*${KEYFRAME_INTERVAL_SECONDS * fps})`,
+  ];
 }
 
 function thumbnailsWebVtt(count: number, columns: number, tile: FrameSize, durationSeconds: number): string {

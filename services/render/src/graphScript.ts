@@ -8,11 +8,16 @@ import { join } from 'node:path';
  * FFmpeg reads with -filter_complex_script; short graphs stay inline, where a
  * logged command can be pasted into a shell as it is.
  */
-export async function moveLongGraphToScript(args: readonly string[], dir: string, limit = 100_000): Promise<string[]> {
+export async function moveLongGraphToScript(
+  args: readonly string[],
+  dir: string,
+  limit = 100_000,
+  name = 'graph.txt',
+): Promise<string[]> {
   const at = args.indexOf('-filter_complex');
   const graph = args[at + 1];
   if (at === -1 || graph === undefined || graph.length <= limit) return [...args];
-  const script = join(dir, 'graph.txt');
+  const script = join(dir, name);
   await writeFile(script, graph);
   return [...args.slice(0, at), '-filter_complex_script', script, ...args.slice(at + 2)];
 }

@@ -106,6 +106,8 @@ export const Outputs = z
     hls: z.boolean().default(false),
     /** A sprite sheet of one frame every 2 s, for seek previews. */
     thumbnails: z.boolean().default(false),
+    /** One still per scene (the middle of its hold, without captions, 320 px long side), for a scene list. */
+    sceneThumbnails: z.boolean().default(false),
   })
   .strict();
 
@@ -124,7 +126,7 @@ export const RenderManifest = z
     captions: Captions.optional(),
     music: Music.optional(),
     loudness: Loudness.default({ integratedLufs: -14, truePeakDb: -1.5 }),
-    outputs: Outputs.default({ poster: true, gif: false, hls: false, thumbnails: false }),
+    outputs: Outputs.default({ poster: true, gif: false, hls: false, thumbnails: false, sceneThumbnails: false }),
     /** Where the outputs go: a gs:// prefix under the user's project. */
     outputPrefix: GsPrefix,
   })

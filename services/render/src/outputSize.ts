@@ -20,3 +20,11 @@ export function outputSize(aspect: Aspect, resolution: Resolution): FrameSize {
       return { width: short, height: short };
   }
 }
+
+/** Scales a frame so its long side is `longSide`, keeping both sides even (H.264 and tile need it). */
+export function fitLongSide(size: FrameSize, longSide: number): FrameSize {
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  return size.width >= size.height
+    ? { width: longSide, height: even((size.height * longSide) / size.width) }
+    : { width: even((size.width * longSide) / size.height), height: longSide };
+}

@@ -6,7 +6,7 @@ import type { RenderManifest } from './manifest.js';
  * encoder settings, filters), so a stored movie from an older renderer is
  * not served as the answer to a new one.
  */
-export const RENDERER_VERSION = 'render-2026.11-1';
+export const RENDERER_VERSION = 'render-2026.11-2';
 
 export interface InputVersion {
   gsPath: string;

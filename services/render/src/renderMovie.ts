@@ -1,15 +1,16 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { AppError, type BlobStore, isAppError, unprocessable } from '@storyreel/shared';
+import { AppError, type BlobStore, isAppError, runFfmpeg, unprocessable } from '@storyreel/shared';
 import { retimeAss } from './captionRetimer.js';
+import { ENCODER_SETTINGS } from './encoderSettings.js';
 import { buildExtras } from './extrasBuilder.js';
-import { runFfmpeg } from './ffmpegRunner.js';
-import { buildGraph, type LocalInputs } from './graphBuilder.js';
-import { moveLongGraphToScript } from './graphScript.js';
-import type { RenderManifest } from './manifest.js';
+import type { LocalInputs } from './graphBuilder.js';
+import type { Quality, RenderManifest } from './manifest.js';
 import { type ManifestInput, manifestInputs } from './manifestInputs.js';
+import { renderMovieFiles } from './movieRender.js';
 import { type InputVersion, RENDERER_VERSION, renderKey } from './renderKey.js';
+import type { SegmentPolicy } from './segmentPlan.js';
 import { buildTimeline } from './timeline.js';
 
 export type RenderStage = 'checking' | 'downloading' | 'rendering' | 'extras' | 'uploading' | 'done';
@@ -27,11 +28,15 @@ export interface RenderResult {
   hlsPath?: string;
   thumbnailsPath?: string;
   thumbnailsVttPath?: string;
+  /** One still per scene, in scene order. */
+  sceneThumbnailPaths?: string[];
   durationSeconds: number;
   width: number;
   height: number;
   /** Where each scene is fully on screen: the times its narration and captions start. */
   sceneStartsSeconds: number[];
+  /** The quality preset and what it means to the encoder (slower presets and lower CRF: better and slower). */
+  encoder: { quality: Quality; preset: string; crf: number };
   renderKey: string;
   renderer: string;
   cached: boolean;
@@ -40,6 +45,8 @@ export interface RenderResult {
 export interface RenderDeps {
   blobs: BlobStore;
   ffmpegPath?: string;
+  /** How long movies are split (movieRender.ts); the default keeps a 10-minute movie under 1 GB. */
+  segments?: Partial<SegmentPolicy>;
   /** Parent of each render's private temp folder; os.tmpdir() by default. */
   tempRoot?: string;
 }
@@ -106,42 +113,49 @@ export async function renderMovie(
     const localInputs = await prepareInputs(manifest, inputs, local, workDir);
     const names = describeLocalFiles(inputs, local, workDir);
 
-    const video = { partial: join(workDir, 'movie.partial.mp4'), final: join(workDir, 'movie.mp4') };
-    const poster = manifest.outputs.poster
-      ? { partial: join(workDir, 'poster.partial.jpg'), final: join(workDir, 'poster.jpg') }
-      : undefined;
-    const graph = buildGraph(manifest, localInputs, {
-      video: video.partial,
-      ...(poster ? { poster: poster.partial } : {}),
-    });
+    const files = {
+      video: join(workDir, 'movie.mp4'),
+      ...(manifest.outputs.poster ? { poster: join(workDir, 'poster.jpg') } : {}),
+      ...(manifest.outputs.sceneThumbnails ? { sceneThumbnails: join(workDir, 'scenes') } : {}),
+    };
     report('rendering', 0);
-    await runFfmpeg(await moveLongGraphToScript(graph.args, workDir), {
+    const movie = await renderMovieFiles(manifest, localInputs, files, {
+      workDir,
       ffmpegPath: deps.ffmpegPath,
-      durationSeconds: graph.timeline.durationSeconds,
-      onProgress: (p) => report('rendering', p),
       signal: options.signal,
-      outputs: poster ? [video, poster] : [video],
-      inputLabels: graph.inputFiles.map((file) => names.get(file) ?? file),
+      onProgress: (p) => report('rendering', p),
+      describeInput: (file) => names.get(file) ?? file,
+      ...(deps.segments ? { segments: deps.segments } : {}),
     }).catch((err: unknown) => {
       throw inTermsOfTheManifest(err, names);
     });
 
+    const sceneCount = manifest.scenes.length;
     const result: RenderResult = {
       videoPath: `${outDir}/movie.mp4`,
-      ...(poster ? { posterPath: `${outDir}/poster.jpg` } : {}),
-      durationSeconds: graph.timeline.durationSeconds,
-      width: graph.size.width,
-      height: graph.size.height,
-      sceneStartsSeconds: graph.timeline.scenes.map((s) => s.startSeconds),
+      ...(files.poster ? { posterPath: `${outDir}/poster.jpg` } : {}),
+      ...(files.sceneThumbnails
+        ? { sceneThumbnailPaths: Array.from({ length: sceneCount }, (_, i) => `${outDir}/${sceneThumbnailName(i)}`) }
+        : {}),
+      durationSeconds: movie.timeline.durationSeconds,
+      width: movie.size.width,
+      height: movie.size.height,
+      sceneStartsSeconds: movie.timeline.scenes.map((s) => s.startSeconds),
+      encoder: { quality: manifest.quality, ...ENCODER_SETTINGS[manifest.quality] },
       renderKey: key,
       renderer: RENDERER_VERSION,
       cached: false,
     };
 
-    const uploads = [{ local: video.final, gsPath: result.videoPath }];
-    if (poster && result.posterPath) uploads.push({ local: poster.final, gsPath: result.posterPath });
+    const uploads = [{ local: files.video, gsPath: result.videoPath }];
+    if (files.poster && result.posterPath) uploads.push({ local: files.poster, gsPath: result.posterPath });
+    if (files.sceneThumbnails) {
+      result.sceneThumbnailPaths?.forEach((gsPath, i) => {
+        uploads.push({ local: join(workDir, sceneThumbnailName(i)), gsPath });
+      });
+    }
     uploads.push(
-      ...(await makeExtras(manifest, result, video.final, workDir, deps, options, (p) => report('extras', p))),
+      ...(await makeExtras(manifest, result, files.video, workDir, deps, options, (p) => report('extras', p))),
     );
 
     report('uploading', 0);
@@ -303,6 +317,7 @@ async function makeExtras(
     video,
     durationSeconds: result.durationSeconds,
     size: { width: result.width, height: result.height },
+    fps: manifest.fps,
     ...(gif ? { gif: partial.gif } : {}),
     ...(thumbnails ? { thumbnails: partial.thumbnails } : {}),
     ...(hls ? { hlsDir: partial.hls } : {}),
@@ -340,6 +355,11 @@ async function makeExtras(
     result.hlsPath = `${outDir}/hls/index.m3u8`;
   }
   return uploads;
+}
+
+/** Scene thumbnails sit in `scenes/` beside the movie (and in the work dir), numbered from 0 in scene order. */
+function sceneThumbnailName(scene: number): string {
+  return `scenes/scene-${String(scene).padStart(3, '0')}.jpg`;
 }
 
 function contentTypeOf(file: string): string {

@@ -9,7 +9,7 @@ import {
   type UserCaller,
 } from '@storyreel/shared';
 import { z } from 'zod';
-import { RenderManifest } from './manifest.js';
+import { QUALITIES, RenderManifest } from './manifest.js';
 import { assertMayRender } from './renderAccess.js';
 import { readRenderJob, trackRenderJob } from './renderJobs.js';
 import { type RenderProgress, type RenderResult, renderMovie } from './renderMovie.js';
@@ -25,10 +25,12 @@ const RenderResponse = z.object({
   hlsPath: z.string().optional(),
   thumbnailsPath: z.string().optional(),
   thumbnailsVttPath: z.string().optional(),
+  sceneThumbnailPaths: z.array(z.string()).optional(),
   durationSeconds: z.number(),
   width: z.number().int(),
   height: z.number().int(),
   sceneStartsSeconds: z.array(z.number()),
+  encoder: z.object({ quality: z.enum(QUALITIES), preset: z.string(), crf: z.number() }),
   renderKey: z.string(),
   renderer: z.string(),
   cached: z.boolean(),

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildExtras, fitLongSide } from '../src/extrasBuilder.js';
+import { buildExtras, hlsRenditions } from '../src/extrasBuilder.js';
+import { fitLongSide } from '../src/outputSize.js';
 
-const video = { video: '/w/movie.mp4', durationSeconds: 25, size: { width: 1280, height: 720 } };
+const video = { video: '/w/movie.mp4', durationSeconds: 25, size: { width: 1280, height: 720 }, fps: 30 };
+
+/** The value that follows a flag, for flags given once. */
+function flag(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+}
 
 describe('extras builder', () => {
   it('makes nothing, and runs nothing, when no extra is wanted', () => {
@@ -15,7 +22,7 @@ describe('extras builder', () => {
       '[0:v]trim=end=6,fps=12,scale=270:480:flags=lanczos,split=2[gifa][gifb];' +
         '[gifa]palettegen=stats_mode=diff[gifpalette];[gifb][gifpalette]paletteuse=dither=bayer:bayer_scale=4[gif]',
     );
-    expect(command?.args.slice(-8)).toEqual(['-map', '[gif]', '-loop', '0', '-f', 'gif', '-y', '/w/p.gif']);
+    expect(command?.args.slice(-7)).toEqual(['-map', '[gif]', '-loop', '0', '-f', 'gif', '/w/p.gif']);
   });
 
   it('tiles one frame every 2 s and maps each stretch of the movie to its tile in WebVTT', () => {
@@ -29,26 +36,41 @@ describe('extras builder', () => {
     expect(cues[13]).toBe('00:00:24.000 --> 00:00:25.000\nthumbnails.jpg#xywh=320,90,160,90\n');
   });
 
-  it('copies the streams into HLS without encoding again, escaping % in the segment pattern', () => {
+  it('writes HLS as a master playlist over the movie copied and smaller renditions, escaping % in patterns', () => {
     const command = buildExtras({ ...video, hlsDir: '/tmp/50%/hls' });
-    expect(command?.args).not.toContain('-filter_complex');
-    expect(command?.args.slice(-16)).toEqual([
+    const args = command?.args ?? [];
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:v]scale=640:360:flags=bicubic[hls1]');
+    expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 8)).toEqual([
       '-map',
       '0:v',
       '-map',
       '0:a',
-      '-c',
-      'copy',
-      '-f',
-      'hls',
-      '-hls_time',
-      '6',
-      '-hls_playlist_type',
-      'vod',
-      '-hls_segment_filename',
-      '/tmp/50%%/hls/segment-%03d.ts',
-      '-y',
-      '/tmp/50%/hls/index.m3u8',
+      '-map',
+      '[hls1]',
+      '-map',
+      '0:a',
+    ]);
+    expect(flag(args, '-c:v:0')).toBe('copy');
+    expect(flag(args, '-c:v:1')).toBe('libx264');
+    expect(flag(args, '-maxrate:v:1')).toBe('900k');
+    expect(flag(args, '-force_key_frames:v:1')).toBe('expr:gte(n,n_forced*180)');
+    expect(flag(args, '-c:a')).toBe('copy');
+    expect(flag(args, '-hls_time')).toBe('6');
+    expect(flag(args, '-hls_segment_filename')).toBe('/tmp/50%%/hls/stream-%v-%03d.ts');
+    expect(flag(args, '-master_pl_name')).toBe('index.m3u8');
+    expect(flag(args, '-var_stream_map')).toBe('v:0,a:0 v:1,a:1');
+    expect(args.at(-1)).toBe('/tmp/50%%/hls/stream-%v.m3u8');
+  });
+
+  it('offers 2 renditions of a 720p movie and 3 of a 1080p one, never larger than the movie', () => {
+    expect(hlsRenditions({ width: 720, height: 1280 })).toEqual([
+      { width: 720, height: 1280, copy: true },
+      { width: 360, height: 640, copy: false, maxrate: '900k' },
+    ]);
+    expect(hlsRenditions({ width: 1920, height: 1080 }).map((r) => `${r.width}x${r.height}`)).toEqual([
+      '1920x1080',
+      '1280x720',
+      '640x360',
     ]);
   });
 

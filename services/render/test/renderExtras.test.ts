@@ -53,7 +53,10 @@ describe('renderMovie extras', () => {
     const stored = (await svc.ctx.blobs.list(dir)).map((b) => [b.path.slice(dir.length + 1), b.contentType]);
     expect(stored).toEqual([
       ['hls/index.m3u8', 'application/vnd.apple.mpegurl'],
-      ['hls/segment-000.ts', 'video/mp2t'],
+      ['hls/stream-0-000.ts', 'video/mp2t'],
+      ['hls/stream-0.m3u8', 'application/vnd.apple.mpegurl'],
+      ['hls/stream-1-000.ts', 'video/mp2t'],
+      ['hls/stream-1.m3u8', 'application/vnd.apple.mpegurl'],
       ['movie.mp4', 'video/mp4'],
       ['preview.gif', 'image/gif'],
       ['render.json', 'application/json'],
@@ -65,8 +68,16 @@ describe('renderMovie extras', () => {
     const sprite = await probe(await download(result.thumbnailsPath as string, 'thumbnails.jpg'));
     // 2.4 s, one tile every 2 s: two tiles of 160x90 side by side.
     expect(sprite.streams[0]).toMatchObject({ width: 320, height: 90 });
-    const playlist = (await svc.ctx.blobs.get(result.hlsPath as string)).toString();
-    expect(playlist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
-    expect(playlist).toContain('segment-000.ts');
+    // A master playlist naming two renditions, each a finished VOD playlist of its own segments.
+    const master = (await svc.ctx.blobs.get(result.hlsPath as string)).toString();
+    expect(master.match(/#EXT-X-STREAM-INF:[^\n]*RESOLUTION=\d+x\d+/g)).toHaveLength(2);
+    expect(master).toContain('stream-0.m3u8');
+    expect(master).toContain('stream-1.m3u8');
+    for (const rendition of ['stream-0', 'stream-1']) {
+      const playlist = (await svc.ctx.blobs.get(`${dir}/hls/${rendition}.m3u8`)).toString();
+      expect(playlist).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      expect(playlist).toContain(`${rendition}-000.ts`);
+      expect(playlist).toContain('#EXT-X-ENDLIST');
+    }
   });
 });
