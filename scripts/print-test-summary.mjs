@@ -8,7 +8,9 @@ if (!file || !existsSync(file)) {
 }
 const report = JSON.parse(readFileSync(file, 'utf8'));
 // A file that failed to load counts as a failure even though it ran no test.
-const brokenFiles = (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults?.length === 0).length;
+const brokenFiles = (report.testResults ?? []).filter(
+  (r) => r.status === 'failed' && r.assertionResults?.length === 0,
+).length;
 const failed = report.numFailedTests + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
