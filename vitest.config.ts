@@ -14,7 +14,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['{shared,config,services/*,functions,cli}/test/**/*.test.ts'],
+    include: ['{shared,config,services/*,functions,cli,e2e}/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
