@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { probeAudio, rmsDb } from '@storyreel/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose } from '../src/composer.js';
 import { LOUDNESS } from '../src/mastering.js';
 import { findMood } from '../src/moods.js';
 import { withRenderedSoundtrack } from '../src/soundtrack.js';
-import { probeAudio, rmsDb } from './audioProbe.js';
 
 const tools = {
   ffmpegPath: 'ffmpeg',
@@ -35,25 +35,25 @@ describe('a real 10-second render (spessasynth + ffmpeg)', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('is 48 kHz stereo PCM, exactly as long as asked', () => {
-    const facts = probeAudio(wav);
+  it('is 48 kHz stereo PCM, exactly as long as asked', async () => {
+    const facts = await probeAudio(wav);
     expect(facts.codec).toBe('pcm_s16le');
     expect(facts.sampleRate).toBe(48_000);
     expect(facts.channels).toBe(2);
     expect(Math.abs(facts.durationSeconds - durationSeconds)).toBeLessThan(0.1);
   });
 
-  it('is loudness-normalised near the target, not silent and not clipped', () => {
-    const facts = probeAudio(wav);
+  it('is loudness-normalised near the target, not silent and not clipped', async () => {
+    const facts = await probeAudio(wav);
     expect(Math.abs(facts.integratedLufs - LOUDNESS.integrated)).toBeLessThan(1);
     expect(facts.samplePeakDb).toBeGreaterThan(-20);
     expect(facts.samplePeakDb).toBeLessThan(-1);
   });
 
-  it('sounds all the way through and fades out at the end instead of stopping', () => {
-    const start = rmsDb(wav, 0.2, 1);
-    const middle = rmsDb(wav, durationSeconds / 2 - 0.5, 1);
-    const tail = rmsDb(wav, durationSeconds - 0.3, 0.3);
+  it('sounds all the way through and fades out at the end instead of stopping', async () => {
+    const start = await rmsDb(wav, 0.2, 1);
+    const middle = await rmsDb(wav, durationSeconds / 2 - 0.5, 1);
+    const tail = await rmsDb(wav, durationSeconds - 0.3, 0.3);
     expect(start).toBeGreaterThan(-35);
     expect(middle).toBeGreaterThan(-35);
     expect(tail).toBeLessThan(middle - 12);

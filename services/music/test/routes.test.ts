@@ -2,12 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stream } from 'node:stream';
-import { createTestService, serviceHeaders, type TestService, userHeaders } from '@storyreel/shared/testing';
+import {
+  createTestService,
+  probeAudio,
+  serviceHeaders,
+  type TestService,
+  userHeaders,
+} from '@storyreel/shared/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOODS } from '../src/moods.js';
 import { musicRoutes } from '../src/routes.js';
-import { probeAudio } from './audioProbe.js';
 
 /** supertest leaves audio bodies unread unless told to collect the bytes. */
 function binary(res: Stream, done: (err: Error | null, body: Buffer) => void) {
@@ -90,7 +95,7 @@ describe('POST /v1/music', () => {
 
     const local = join(scratch, 'first.mp3');
     await svc.ctx.blobs.getToFile(first.body.path, local);
-    const facts = probeAudio(local);
+    const facts = await probeAudio(local);
     expect(facts.codec).toBe('mp3');
     expect(facts.sampleRate).toBe(48_000);
     expect(facts.channels).toBe(2);
@@ -145,7 +150,7 @@ describe('POST /v1/moods/:id/preview', () => {
     expect(first.headers['x-storyreel-path']).toMatch(/\/previews\/music\/calm\/[0-9a-f]+\.mp3$/);
     const local = join(scratch, 'preview.mp3');
     await svc.ctx.blobs.getToFile(first.headers['x-storyreel-path'] as string, local);
-    expect(Math.abs(probeAudio(local).durationSeconds - 10)).toBeLessThan(0.1);
+    expect(Math.abs((await probeAudio(local)).durationSeconds - 10)).toBeLessThan(0.1);
 
     const second = await request(svc.app)
       .post('/v1/moods/calm/preview')

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runFfmpeg } from '@storyreel/shared';
+import { probe, soundOnsets } from '@storyreel/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph } from '../src/graphBuilder.js';
 import { moveLongGraphToScript } from '../src/graphScript.js';
 import { RenderManifest } from '../src/manifest.js';
-import { probe, soundOnsets } from './probe.js';
 import { makeStill, makeTone } from './testMedia.js';
 
 const run = promisify(execFile);

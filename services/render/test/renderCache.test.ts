@@ -1,12 +1,11 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestService, type TestService } from '@storyreel/shared/testing';
+import { createTestService, probe, type TestService } from '@storyreel/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderManifest } from '../src/manifest.js';
 import { renderMovie } from '../src/renderMovie.js';
 import { renderRoutes } from '../src/routes.js';
-import { probe } from './probe.js';
 import { storyManifest, uploadStory } from './renderFixture.js';
 
 let svc: TestService;

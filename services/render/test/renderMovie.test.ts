@@ -1,12 +1,17 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestService, type TestService } from '@storyreel/shared/testing';
+import {
+  createTestService,
+  integratedLoudness,
+  probe,
+  type TestService,
+  topLevelAtoms,
+} from '@storyreel/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenderManifest } from '../src/manifest.js';
 import { type RenderProgress, renderMovie } from '../src/renderMovie.js';
 import { renderRoutes } from '../src/routes.js';
-import { integratedLoudness, probe, topLevelAtoms } from './probe.js';
 import { storyManifest, uploadStory } from './renderFixture.js';
 
 let svc: TestService;

@@ -3,11 +3,11 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { probe } from '@storyreel/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalInputs } from '../src/graphBuilder.js';
 import { RenderManifest } from '../src/manifest.js';
 import { renderMovieFiles } from '../src/movieRender.js';
-import { probe } from './probe.js';
 import { KARAOKE_ASS, makeStill, makeTone } from './testMedia.js';
 
 const run = promisify(execFile);

@@ -85,3 +85,53 @@ export async function rmsDb(file: string, start: number, seconds: number): Promi
   if (!match) throw new Error(`no RMS in ffmpeg output: ${stderr.slice(-500)}`);
   return match[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(match[1]);
 }
+
+/** Times at which sound starts after silence (silencedetect also ends a silence at the end of the file: left out). */
+export async function soundOnsets(file: string): Promise<number[]> {
+  const duration = Number((await probe(file)).format.duration);
+  const stderr = await ffmpegStderr([
+    '-i',
+    file,
+    '-map',
+    '0:a',
+    '-af',
+    'silencedetect=noise=-45dB:d=0.15',
+    '-f',
+    'null',
+    '-',
+  ]);
+  return [...stderr.matchAll(/silence_end: (-?[\d.]+)/g)].map((m) => Number(m[1])).filter((t) => t < duration - 0.05);
+}
+
+/** Measurements of an audio file: its first stream, length, integrated loudness and sample peak. */
+export interface AudioFacts {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  durationSeconds: number;
+  integratedLufs: number;
+  samplePeakDb: number;
+}
+
+export async function probeAudio(file: string): Promise<AudioFacts> {
+  const { streams, format } = await probe(file);
+  const stream = streams.find((s) => s.codec_type === 'audio');
+  if (!stream) throw new Error(`${file} has no audio stream`);
+  const summary =
+    (await ffmpegStderr(['-i', file, '-map', '0:a', '-af', 'ebur128=peak=sample', '-f', 'null', '-']))
+      .split('Summary:')
+      .at(-1) ?? '';
+  const level = (pattern: RegExp) => {
+    const match = pattern.exec(summary);
+    if (!match?.[1]) throw new Error(`no ${pattern} in ffmpeg output: ${summary.slice(-500)}`);
+    return match[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(match[1]);
+  };
+  return {
+    codec: stream.codec_name,
+    sampleRate: Number(stream.sample_rate),
+    channels: stream.channels ?? 0,
+    durationSeconds: Number(format.duration),
+    integratedLufs: level(/I:\s+(-?[\d.]+|-inf) LUFS/),
+    samplePeakDb: level(/Peak:\s+(-?[\d.]+|-inf) dBFS/),
+  };
+}
