@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type ServiceName, serviceEntry, serviceUrl } from '@storyreel/config';
 import { ON_BEHALF_HEADER, ON_BEHALF_PLAN_HEADER } from '../auth/authenticate.js';
 import type { UserCaller } from '../auth/caller.js';
@@ -7,6 +6,13 @@ import { AppError, ERROR_STATUS, type ErrorCode, isAppError, unavailable } from 
 import type { ServiceContext } from '../http/createService.js';
 import { propagationHeaders } from '../http/requestContext.js';
 import { breakerFor } from './circuitBreakers.js';
+import {
+  callWithRetries,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+  type RetryPolicy,
+} from './retryPolicy.js';
 
 export interface CallOptions {
   /** Sent as Idempotency-Key on every attempt, so a retried write runs once downstream. */
@@ -29,23 +35,6 @@ export interface ServiceClient {
   patch<T = unknown>(path: string, body?: unknown, options?: CallOptions): Promise<T>;
 }
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A Retry-After longer than this is not worth waiting for inside one request: fail at once. */
-  maxRetryAfterSeconds: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  attempts: 3,
-  baseDelayMs: 200,
-  maxDelayMs: 5000,
-  maxRetryAfterSeconds: 30,
-};
-
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Mesh tokens live 300 s; a fresh one well before that keeps clock skew harmless. */
 const TOKEN_REUSE_MS = 240_000;
 
@@ -58,14 +47,6 @@ class TransportFailure extends Error {
   ) {
     super(message, options);
   }
-}
-
-/** 429/503 carry Retry-After as seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 const codeForStatus = (status: number): ErrorCode =>
@@ -97,12 +78,6 @@ async function readBody(res: Response): Promise<unknown> {
 
 const isRetryable = (err: unknown) =>
   err instanceof TransportFailure || (isAppError(err) && RETRYABLE_STATUSES.has(err.status));
-
-/** Exponential backoff with full jitter, but never sooner than the server asked. */
-function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterSeconds: number | undefined): number {
-  const jitter = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.max(jitter, (retryAfterSeconds ?? 0) * 1000);
-}
 
 /**
  * Calls another mesh service: signed mesh token, on-behalf-of and trace
@@ -161,22 +136,22 @@ export function createServiceClient(
   };
 
   const call = async (method: string, path: string, body: unknown, options: CallOptions = {}): Promise<unknown> => {
-    for (let n = 1; ; n++) {
-      try {
-        return await breaker.fire(() => attempt(method, path, body, options));
-      } catch (err) {
-        if (options.signal?.aborted) throw options.signal.reason ?? err;
-        if (breaker.isRejection(err)) throw unavailable(`${target} is unavailable`, breaker.retryAfterSeconds());
-        const retryAfter = isAppError(err) ? err.retryAfterSeconds : undefined;
-        const final = n >= policy.attempts || !isRetryable(err) || (retryAfter ?? 0) > policy.maxRetryAfterSeconds;
-        if (final) throw asAppError(target, err);
-        const delay = retryDelayMs(policy, n, retryAfter);
-        ctx.logger.warn(
-          { target, path, attempt: n, err: (err as Error).message, retryInMs: Math.round(delay) },
-          'retrying a mesh call',
-        );
-        await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);
-      }
+    try {
+      return await callWithRetries(() => attempt(method, path, body, options), {
+        downstream: target,
+        breaker,
+        policy,
+        isRetryable,
+        signal: options.signal,
+        onRetry: (err, n, delay) =>
+          ctx.logger.warn(
+            { target, path, attempt: n, err: (err as Error).message, retryInMs: Math.round(delay) },
+            'retrying a mesh call',
+          ),
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      throw asAppError(target, err);
     }
   };
 
