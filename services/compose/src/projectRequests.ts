@@ -1,3 +1,4 @@
+import { hasVisibleText } from '@storyreel/shared';
 import { z } from 'zod';
 import { MAX_PROMPT_CHARS } from './imagePrompt.js';
 import { canonicalLanguage } from './language.js';
@@ -24,14 +25,12 @@ export const MAX_STORY_CHARS = 300_000;
 /** Firestore keeps a document under 1 MiB: 300,000 characters of CJK would not fit beside the scenes. */
 export const MAX_STORY_BYTES = 700_000;
 
-const notBlank = (s: string) => /\S/.test(s);
-
-const Title = z.string().min(1).max(200).refine(notBlank, 'the title is blank');
+const Title = z.string().min(1).max(200).refine(hasVisibleText, 'the title is blank');
 const Story = z
   .string()
   .min(1)
   .max(MAX_STORY_CHARS)
-  .refine(notBlank, 'the story is empty')
+  .refine(hasVisibleText, 'the story is empty')
   .refine(
     (s) => Buffer.byteLength(s) <= MAX_STORY_BYTES,
     `the story is too long to store (over ${MAX_STORY_BYTES} bytes of UTF-8)`,
@@ -74,7 +73,7 @@ export const StoryboardBody = z.strictObject({
 /** Not strict: clients send scenes back as they received them (imagePath, imageUrl are ignored). */
 export const SceneEditBody = z.object({
   id: SceneId.optional(),
-  text: z.string().min(1).max(MAX_SCENE_TEXT_CHARS).refine(notBlank, 'the scene text is blank'),
+  text: z.string().min(1).max(MAX_SCENE_TEXT_CHARS).refine(hasVisibleText, 'the scene text is blank'),
   imagePrompt: z.string().max(MAX_PROMPT_CHARS).optional(),
   durationSeconds: z.number().min(0.5).max(120).optional(),
   motion: z.enum(MOTIONS).optional(),

@@ -2,6 +2,7 @@ import {
   type Caller,
   defineRoute,
   forbidden,
+  hasVisibleText,
   notFound,
   type ServiceContext,
   wordTimingSchema,
@@ -14,11 +15,7 @@ import { findVoice, publicVoice, VOICE_IDS, VOICES, type Voice } from './voices.
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-const spokenText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((t) => t.trim().length > 0, 'text is empty');
+const spokenText = (max: number) => z.string().max(max).refine(hasVisibleText, 'text is empty');
 
 const voiceId = z.enum(VOICE_IDS, {
   error: (issue) =>

@@ -1,4 +1,10 @@
-import { defineRoute, type RouteDefinition, type ServiceContext, type UserCaller } from '@storyreel/shared';
+import {
+  defineRoute,
+  hasVisibleText,
+  type RouteDefinition,
+  type ServiceContext,
+  type UserCaller,
+} from '@storyreel/shared';
 import { z } from 'zod';
 import { readOwnedProject } from '../projectAccess.js';
 import { type PublishingPorts, publishMovie, readPublication, unpublishMovie } from './publisher.js';
@@ -10,7 +16,7 @@ const PublishBody = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a job id')
     .optional(),
-  title: z.string().trim().min(1, 'the title is blank').max(200).optional(),
+  title: z.string().trim().max(200).refine(hasVisibleText, 'the title is blank').optional(),
   description: z.string().trim().max(1000).optional(),
 });
 
