@@ -69,7 +69,18 @@ export const envSchema = z
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
     FIRESTORE_EMULATOR_HOST: z.string().optional(),
     FIREBASE_AUTH_EMULATOR_HOST: z.string().optional(),
+    /**
+     * Platform provider keys, used when a user has none of their own (Secret
+     * Manager mounts them as env vars on Cloud Run). Unset: that provider is
+     * not configured and its offline adapter (or a 503) stands in.
+     */
+    GEMINI_API_KEY: z.string().min(1).optional(),
+    FAL_KEY: z.string().min(1).optional(),
+    ELEVENLABS_API_KEY: z.string().min(1).optional(),
+    GOOGLE_CLOUD_API_KEY: z.string().min(1).optional(),
+    /** The local key-encryption key of stored user keys (mode 0600, under the git-ignored .data/). */
     KEK_FILE: z.string().default('.data/kek.json'),
+    /** Cloud KMS key (projects/.../cryptoKeys/...) wrapping stored user keys in production. */
     KMS_KEY_NAME: z.string().optional(),
     /** How long a movie job's worker holds it without a heartbeat before another may resume it. */
     JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),

@@ -1,6 +1,7 @@
 import type { Plan, UserCaller } from '../auth/caller.js';
 import { COLLECTIONS, type DocStore } from '../docs/port.js';
 import { rateLimited } from '../errors.js';
+import { PROVIDERS, type Provider } from '../providers/providerKeys.js';
 
 /** Renders a user may make per UTC day with the platform's provider keys. */
 export const PLAN_LIMITS: Readonly<Record<Plan, number>> = { free: 10, pro: 100, enterprise: 1000 };
@@ -14,6 +15,8 @@ interface QuotaDoc {
   day: string;
   used: number;
   byoKeyUsage: number;
+  /** Provider calls made with the user's own keys today, by provider (units as the caller counted them). */
+  byoCalls?: Partial<Record<Provider, number>>;
   expiresAt: string;
 }
 
@@ -25,6 +28,8 @@ export interface QuotaStatus {
   resetsAt: string;
   /** Renders made with the user's own provider keys today: recorded, never charged. */
   byoKeyUsage: number;
+  /** Provider calls made with the user's own keys today, per provider: never charged to the plan. */
+  byoCalls: Record<Provider, number>;
 }
 
 export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
@@ -44,6 +49,7 @@ export async function quotaStatus(docs: DocStore, caller: UserCaller, at = new D
     remaining: Math.max(0, limit - used),
     resetsAt: nextUtcMidnight(at).toISOString(),
     byoKeyUsage: doc?.data.byoKeyUsage ?? 0,
+    byoCalls: Object.fromEntries(PROVIDERS.map((p) => [p, doc?.data.byoCalls?.[p] ?? 0])) as Record<Provider, number>,
   };
 }
 
@@ -63,6 +69,30 @@ export async function checkQuota(docs: DocStore, caller: UserCaller, at = new Da
   );
 }
 
+const emptyDay = (uid: string, at: Date): QuotaDoc => ({
+  uid,
+  day: utcDay(at),
+  used: 0,
+  byoKeyUsage: 0,
+  expiresAt: new Date(at.getTime() + KEEP_MS).toISOString(),
+});
+
+/** Counts provider calls made with the user's own key (shown by GET /v1/quota); the plan is not charged. */
+export async function recordByoCalls(
+  docs: DocStore,
+  uid: string,
+  provider: Provider,
+  units: number,
+  at = new Date(),
+): Promise<void> {
+  const id = quotaId(uid, at);
+  await docs.transaction(async (tx) => {
+    const current = (await tx.get<QuotaDoc>(COLLECTIONS.quotas, id))?.data ?? emptyDay(uid, at);
+    const byoCalls = { ...current.byoCalls, [provider]: (current.byoCalls?.[provider] ?? 0) + units };
+    tx.set<QuotaDoc>(COLLECTIONS.quotas, id, { ...current, byoCalls });
+  });
+}
+
 /** Counts one finished piece of work; a failed render is never charged because this is never called for it. */
 export async function chargeQuota(
   docs: DocStore,
@@ -72,14 +102,7 @@ export async function chargeQuota(
   const at = options.at ?? new Date();
   const id = quotaId(uid, at);
   await docs.transaction(async (tx) => {
-    const doc = await tx.get<QuotaDoc>(COLLECTIONS.quotas, id);
-    const current = doc?.data ?? {
-      uid,
-      day: utcDay(at),
-      used: 0,
-      byoKeyUsage: 0,
-      expiresAt: new Date(at.getTime() + KEEP_MS).toISOString(),
-    };
+    const current = (await tx.get<QuotaDoc>(COLLECTIONS.quotas, id))?.data ?? emptyDay(uid, at);
     tx.set<QuotaDoc>(COLLECTIONS.quotas, id, {
       ...current,
       ...(options.usedOwnKey ? { byoKeyUsage: current.byoKeyUsage + 1 } : { used: current.used + 1 }),
