@@ -1,0 +1,704 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serviceUrl } from '@storyreel/config';
+import type { ErrorCode } from '@storyreel/shared';
+import { serviceHeaders, TEST_MESH_SECRET, userHeaders } from '@storyreel/shared/testing';
+import { SignJWT } from 'jose';
+import sharp from 'sharp';
+import supertest, { type Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectErrorBody } from './errorBody.js';
+import {
+  APP_CHECK_DEBUG_TOKEN,
+  type HardeningWorld,
+  type MeshServiceName,
+  startHardeningWorld,
+} from './hardeningWorld.js';
+
+/**
+ * Bad input against every service of the mesh, in process. Each case asserts
+ * the status, the error body of DESIGN.md, and that nothing was written or
+ * lost: every user document and every stored object is the same after the
+ * request as before it.
+ */
+
+const STORY = 'The fox watched the stars. At dawn she followed the last one over the hill.';
+const alice = userHeaders('alice');
+const bob = userHeaders('bob');
+
+let world: HardeningWorld;
+let aliceProject: string;
+let bobProject: string;
+let bobJob: string;
+/** Any caller's idempotency key is theirs alone; this one is alice's. */
+const REPLAYED_KEY = 'hardening-replayed-key-1';
+const trap = { hits: [] as string[], port: 0, server: http.createServer() };
+
+const api = (name: MeshServiceName) => supertest(world.app(name));
+const media = () => world.env.MEDIA_BUCKET;
+const aliceFolder = () => `gs://${media()}/users/alice/projects/${aliceProject}`;
+
+/** The smallest valid render manifest of alice's project (its image exists). */
+const manifest = (overrides: Record<string, unknown> = {}) => ({
+  version: 1,
+  quality: 'draft',
+  outputPrefix: `${aliceFolder()}/renders`,
+  scenes: [{ imagePath: `${aliceFolder()}/images/one.png`, durationSeconds: 1 }],
+  ...overrides,
+});
+
+const HUGE = (bytes: number) => JSON.stringify({ title: 'x', story: 'y'.repeat(bytes) });
+
+async function meshToken(options: { secret?: string; audience?: string; expired?: boolean }): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ svc: 'compose' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer('storyreel-mesh')
+    .setAudience(options.audience ?? serviceUrl(world.env, 'music'))
+    .setIssuedAt(options.expired ? now - 3600 : now)
+    .setExpirationTime(options.expired ? now - 1800 : now + 300)
+    .sign(new TextEncoder().encode(options.secret ?? TEST_MESH_SECRET));
+}
+
+interface BadInputCase {
+  name: string;
+  send: () => Promise<Response>;
+  status: number;
+  code: ErrorCode;
+  fields?: string[];
+  /** More to check than the error body (a side effect that must not have happened). */
+  also?: (res: Response) => void | Promise<void>;
+}
+
+const json = (app: supertest.Agent | ReturnType<typeof supertest>, path: string, headers = alice) => ({
+  raw: (body: string, type = 'application/json') =>
+    (app as ReturnType<typeof supertest>).post(path).set(headers).set('content-type', type).send(body),
+});
+
+const cases: BadInputCase[] = [
+  // Bad JSON and wrong types.
+  {
+    name: 'compose: truncated JSON (400)',
+    send: () => json(api('compose'), '/v1/projects').raw('{"title": "The Fox", "story": '),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'narrate: JSON with a trailing comma (400)',
+    send: () => json(api('narrate'), '/v1/narrate').raw('{"projectId": "p1",}'),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'align-captions: a bare JSON null (400)',
+    send: () => json(api('align-captions'), '/v1/align').raw('null'),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'music: a JSON array instead of an object (422)',
+    send: () =>
+      api('music')
+        .post('/v1/music')
+        .set(alice)
+        .send([{ mood: 'calm' }]),
+    status: 422,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'render: a JSON body sent as text/plain (422, not parsed as anything)',
+    send: () => json(api('render'), '/v1/render').raw(JSON.stringify(manifest()), 'text/plain'),
+    status: 422,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'compose: title a number, targetSeconds a string (422 naming both)',
+    send: () => api('compose').post('/v1/projects').set(alice).send({ title: 42, story: STORY, targetSeconds: '60' }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['title', 'targetSeconds'],
+  },
+  {
+    name: 'compose: a patch whose version is a string (422)',
+    send: () =>
+      api('compose').patch(`/v1/projects/${aliceProject}`).set(alice).send({ version: '2', title: 'Renamed' }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['version'],
+  },
+  {
+    name: 'compose: scenes as an object, not a list (422)',
+    send: () =>
+      api('compose')
+        .patch(`/v1/projects/${aliceProject}/scenes`)
+        .set(alice)
+        .send({ version: 2, scenes: { 0: { text: 'x' } } }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['scenes'],
+  },
+  {
+    name: 'narrate: speed a word, scenes a string (422)',
+    send: () =>
+      api('narrate')
+        .post('/v1/narrate')
+        .set(alice)
+        .send({ projectId: 'p1', voice: 'en-us-1', speed: 'fast', scenes: 'hello' }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['speed', 'scenes'],
+  },
+  {
+    name: 'music: a negative tempo and a duration of 1e308 (422)',
+    send: () => api('music').post('/v1/music').set(alice).send({ mood: 'calm', durationSeconds: 1e308, tempo: -1 }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['durationSeconds', 'tempo'],
+  },
+  {
+    name: 'upload: size a string and sha256 a number (422)',
+    send: () =>
+      api('upload')
+        .post('/v1/uploads')
+        .set(alice)
+        .send({ projectId: aliceProject, kind: 'image', size: '12', contentType: 'image/png', sha256: 123 }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['size', 'sha256'],
+  },
+  {
+    name: 'align-captions: fractional caption width and no height (422)',
+    send: () =>
+      api('align-captions')
+        .post('/v1/captions')
+        .set(alice)
+        .send({ projectId: 'p1', timeline: { durationSeconds: 2, words: [] }, width: 640.5 }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['width'],
+  },
+  {
+    name: 'render: a manifest of the wrong version with an unknown field (422)',
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(manifest({ version: 99, shell: 'rm -rf /' })),
+    status: 422,
+    code: 'invalid_argument',
+  },
+
+  // Huge bodies: refused by the body limit before any handler runs.
+  {
+    name: 'compose: a 3 MB project (413)',
+    send: () => json(api('compose'), '/v1/projects').raw(HUGE(3 * 1024 * 1024)),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'narrate: a 5 MB narration request (413)',
+    send: () => json(api('narrate'), '/v1/narrate').raw(HUGE(5 * 1024 * 1024)),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'music: a 2 MB soundtrack request (413)',
+    send: () => json(api('music'), '/v1/music').raw(HUGE(2 * 1024 * 1024)),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'render: a 2 MB manifest (413)',
+    send: () => json(api('render'), '/v1/render').raw(HUGE(2 * 1024 * 1024)),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'compose: a story of 400,000 characters, under the body limit (422)',
+    send: () =>
+      api('compose')
+        .post('/v1/projects')
+        .set(alice)
+        .send({ title: 'Long', story: 'a '.repeat(200_000) }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['story'],
+  },
+
+  // Unicode edge cases.
+  {
+    name: 'compose: a title with a lone surrogate (422)',
+    send: () => json(api('compose'), '/v1/projects').raw(`{"title": "Fox \\ud83e", "story": "${STORY}"}`),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['title'],
+  },
+  {
+    name: 'compose: a story with a lone low surrogate (422)',
+    send: () => json(api('compose'), '/v1/projects').raw(`{"title": "Fox", "story": "Dawn \\udc00 came."}`),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['story'],
+  },
+  {
+    name: 'compose: a title of zero-width characters only (422, it is blank)',
+    send: () => api('compose').post('/v1/projects').set(alice).send({ title: '\u200b\u200d\ufeff', story: STORY }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['title'],
+  },
+  {
+    name: 'compose: a NUL in the title (422)',
+    send: () => api('compose').post('/v1/projects').set(alice).send({ title: 'Fox\u0000Tail', story: STORY }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['title'],
+  },
+  {
+    name: 'compose: 201 four-byte emoji, over the 200 characters of a title (422)',
+    send: () =>
+      api('compose')
+        .post('/v1/projects')
+        .set(alice)
+        .send({ title: '🦊'.repeat(201), story: STORY }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['title'],
+  },
+  {
+    name: 'narrate: scene text with a lone surrogate (422)',
+    send: () =>
+      json(api('narrate'), '/v1/narrate').raw(
+        '{"projectId": "p1", "voice": "en-us-1", "scenes": [{"id": "s1", "text": "Dawn \\ud800"}]}',
+      ),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['scenes.0.text'],
+  },
+  {
+    name: 'narrate: scene text of zero-width characters only (422)',
+    send: () =>
+      api('narrate')
+        .post('/v1/narrate')
+        .set(alice)
+        .send({ projectId: 'p1', voice: 'en-us-1', scenes: [{ id: 's1', text: '\u200b\u2060\u200c' }] }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['scenes.0.text'],
+  },
+  {
+    name: 'narrate: an id with an RTL override (422)',
+    send: () =>
+      api('narrate')
+        .post('/v1/narrate')
+        .set(alice)
+        .send({ projectId: 'p1\u202egnp', voice: 'en-us-1', scenes: [{ id: 's1', text: 'Dawn.' }] }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['projectId'],
+  },
+
+  // gs:// traversal and foreign buckets.
+  {
+    name: "render: an image path that climbs out of alice's folder with .. (422)",
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(
+          manifest({
+            scenes: [
+              { imagePath: `gs://${media()}/users/alice/../bob/projects/${bobProject}/x.png`, durationSeconds: 1 },
+            ],
+          }),
+        ),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['scenes.0.imagePath'],
+  },
+  {
+    name: 'render: an encoded ../ in the image path (422)',
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(
+          manifest({
+            scenes: [{ imagePath: `gs://${media()}/users/alice/%2e%2e/bob/x.png`, durationSeconds: 1 }],
+          }),
+        ),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['scenes.0.imagePath'],
+  },
+  {
+    name: 'render: music from a bucket that is not ours (422)',
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(manifest({ music: { path: 'gs://attacker-bucket/users/alice/m.wav' } })),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['music.path'],
+  },
+  {
+    name: "render: output into bob's project (403)",
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(manifest({ outputPrefix: `gs://${media()}/users/bob/projects/${bobProject}/renders` })),
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: "render: bob's picture in alice's movie (404, as if absent)",
+    send: () =>
+      api('render')
+        .post('/v1/render')
+        .set(alice)
+        .send(
+          manifest({
+            scenes: [{ imagePath: `gs://${media()}/users/bob/projects/${bobProject}/one.png`, durationSeconds: 1 }],
+          }),
+        ),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'align-captions: audio with a backslash traversal (400)',
+    send: () =>
+      api('align-captions')
+        .post('/v1/align')
+        .set(alice)
+        .send({ audioPath: `gs://${media()}/users/alice/..\\bob\\a.wav`, text: 'Dawn came.' }),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'align-captions: audio in a foreign bucket (400)',
+    send: () =>
+      api('align-captions')
+        .post('/v1/align')
+        .set(alice)
+        .send({ audioPath: 'gs://attacker-bucket/users/alice/a.wav', text: 'Dawn came.' }),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: "align-captions: bob's audio (404)",
+    send: () =>
+      api('align-captions')
+        .post('/v1/align')
+        .set(alice)
+        .send({ audioPath: `gs://${media()}/users/bob/projects/${bobProject}/a.wav`, text: 'Dawn came.' }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "upload: a signed URL of bob's file (404)",
+    send: () =>
+      api('upload')
+        .get('/v1/media/signed-url')
+        .query({ path: `gs://${media()}/users/bob/projects/${bobProject}/uploads/x.png` })
+        .set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'upload: a signed URL of an absolute key (400)',
+    send: () =>
+      api('upload')
+        .get('/v1/media/signed-url')
+        .query({ path: `gs://${media()}//etc/passwd` })
+        .set(alice),
+    status: 400,
+    code: 'invalid_argument',
+  },
+
+  // Another user's project and job ids: 404, never 403, and never touched.
+  {
+    name: "compose: GET bob's project as alice (404)",
+    send: () => api('compose').get(`/v1/projects/${bobProject}`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: PATCH bob's project as alice (404)",
+    send: () => api('compose').patch(`/v1/projects/${bobProject}`).set(alice).send({ version: 2, title: 'Mine now' }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: DELETE bob's project as alice (404)",
+    send: () => api('compose').delete(`/v1/projects/${bobProject}`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: render bob's project as alice (404)",
+    send: () => api('compose').post(`/v1/projects/${bobProject}/render`).set(alice).send({}),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: publish bob's project as alice (404)",
+    send: () => api('compose').post(`/v1/projects/${bobProject}/publish`).set(alice).send({ title: 'Stolen' }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: read bob's job as alice (404)",
+    send: () => api('compose').get(`/v1/jobs/${bobJob}`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: cancel bob's job as alice (404)",
+    send: () => api('compose').post(`/v1/jobs/${bobJob}/cancel`).set(alice).send({}),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "compose: bob's job log as alice (404)",
+    send: () => api('compose').get(`/v1/jobs/${bobJob}/logs`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "render: bob's render progress as alice (404)",
+    send: () => api('render').get(`/v1/renders/${bobJob}`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "upload: an upload into bob's project (404)",
+    send: () =>
+      api('upload')
+        .post('/v1/uploads')
+        .set(alice)
+        .send({ projectId: bobProject, kind: 'image', size: 10, contentType: 'image/png', sha256: 'a'.repeat(64) }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "upload: list bob's project uploads (404)",
+    send: () => api('upload').get(`/v1/projects/${bobProject}/uploads`).set(alice),
+    status: 404,
+    code: 'not_found',
+  },
+
+  // Missing and forged credentials.
+  {
+    name: 'compose: no token (401)',
+    send: () => api('compose').get('/v1/projects'),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'compose: a token that is not one (401)',
+    send: () => api('compose').get('/v1/projects').set('authorization', 'Bearer eyJhbGciOiJub25lIn0.e30.'),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'narrate: a mesh token signed with another secret (401)',
+    send: async () =>
+      api('narrate')
+        .post('/v1/narrate')
+        .set({
+          ...(await serviceHeaders('narrate', { onBehalfOf: 'alice', secret: 'x'.repeat(48) })),
+        })
+        .send({ projectId: 'p1', voice: 'en-us-1', scenes: [{ id: 's1', text: 'Dawn.' }] }),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'music: an expired mesh token (401)',
+    send: async () =>
+      api('music')
+        .post('/v1/music')
+        .set({
+          'x-serverless-authorization': `Bearer ${await meshToken({ expired: true })}`,
+          'x-storyreel-user': 'alice',
+        })
+        .send({ mood: 'calm', durationSeconds: 5 }),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'render: a mesh token meant for another service (401)',
+    send: async () =>
+      api('render')
+        .post('/v1/render')
+        .set(await serviceHeaders('music', { onBehalfOf: 'alice' }))
+        .send(manifest()),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'upload: x-storyreel-user without mesh credentials is nobody (401)',
+    send: () => api('upload').get('/v1/upload-quota').set('x-storyreel-user', 'alice'),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'api-key: quota without a token (401)',
+    send: () => api('api-key').get('/v1/quota'),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'api-key: quota with a forged dev token (401)',
+    send: () => api('api-key').get('/v1/quota').set('authorization', 'Bearer dev:alice:root'),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'polish: a route it does not have (404)',
+    send: () => api('polish').post('/v1/unknown').set(alice).send({}),
+    status: 404,
+    code: 'not_found',
+  },
+
+  // App Check, enforced.
+  {
+    name: 'App Check enforced: no token (401)',
+    send: () => supertest(world.enforcedCompose).get('/v1/projects').set(alice),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'App Check enforced: a forged, expired token (401)',
+    send: async () =>
+      supertest(world.enforcedCompose)
+        .get('/v1/projects')
+        .set(alice)
+        .set(
+          'x-firebase-appcheck',
+          await new SignJWT({ sub: '1:123:web:abc' })
+            .setProtectedHeader({ alg: 'HS256', kid: 'forged' })
+            .setIssuer('https://firebaseappcheck.googleapis.com/123')
+            .setAudience(['projects/123', 'projects/demo-storyreel'])
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+            .sign(new TextEncoder().encode('not-google')),
+        ),
+    status: 401,
+    code: 'unauthenticated',
+  },
+  {
+    name: 'App Check enforced: a debug token one character off (401)',
+    send: () =>
+      supertest(world.enforcedCompose)
+        .post('/v1/projects')
+        .set(alice)
+        .set('x-firebase-appcheck', `${APP_CHECK_DEBUG_TOKEN.slice(0, -1)}X`)
+        .send({ title: 'Fox', story: STORY }),
+    status: 401,
+    code: 'unauthenticated',
+  },
+
+  // SSRF through ingest-url (the production guard: no loopback exception).
+  ...[
+    ['loopback', () => `http://127.0.0.1:${trap.port}/secret.png`],
+    ['localhost by name', () => `http://localhost:${trap.port}/secret.png`],
+    ['cloud metadata', () => 'http://169.254.169.254/computeMetadata/v1/'],
+    ['IPv4-mapped IPv6 loopback', () => `http://[::ffff:7f00:1]:${trap.port}/secret.png`],
+    ['file:', () => 'file:///etc/passwd'],
+  ].map(
+    ([label, url]): BadInputCase => ({
+      name: `upload: ingest-url to ${label as string} (400, never fetched)`,
+      send: () =>
+        api('upload')
+          .post('/v1/ingest-url')
+          .set(alice)
+          .send({ projectId: aliceProject, url: (url as () => string)() }),
+      status: 400,
+      code: 'invalid_argument',
+      also: () => expect(trap.hits).toEqual([]),
+    }),
+  ),
+
+  // Idempotency keys replayed with another body.
+  {
+    name: 'compose: an idempotency key replayed with a different project (409)',
+    send: () =>
+      api('compose')
+        .post('/v1/projects')
+        .set(alice)
+        .set('idempotency-key', REPLAYED_KEY)
+        .send({ title: 'Another fox', story: STORY }),
+    status: 409,
+    code: 'conflict',
+  },
+  {
+    name: 'compose: an idempotency key that is not printable ASCII (400)',
+    send: () =>
+      api('compose')
+        .post('/v1/projects')
+        .set(alice)
+        .set('idempotency-key', 'k\u00e9y')
+        .send({ title: 'Fox', story: STORY }),
+    status: 400,
+    code: 'invalid_argument',
+  },
+];
+
+beforeAll(async () => {
+  world = await startHardeningWorld();
+  await new Promise<void>((resolve) => {
+    trap.server.on('request', (req, res) => {
+      trap.hits.push(req.url ?? '');
+      res.end('secret');
+    });
+    trap.server.listen(0, '127.0.0.1', () => resolve());
+  });
+  trap.port = (trap.server.address() as AddressInfo).port;
+
+  const create = async (headers: Record<string, string>, title: string) => {
+    const res = await api('compose').post('/v1/projects').set(headers).send({ title, story: STORY }).expect(201);
+    await api('compose').post(`/v1/projects/${res.body.id}/storyboard`).set(headers).send({}).expect(200);
+    return res.body.id as string;
+  };
+  aliceProject = await create(alice, "Alice's fox");
+  bobProject = await create(bob, "Bob's fox");
+  const png = await sharp({ create: { width: 64, height: 36, channels: 3, background: '#336' } })
+    .png()
+    .toBuffer();
+  await world.blobs.put(`${aliceFolder()}/images/one.png`, png, { contentType: 'image/png' });
+  await world.blobs.put(`gs://${media()}/users/bob/projects/${bobProject}/one.png`, png, { contentType: 'image/png' });
+  const job = await api('compose').post(`/v1/projects/${bobProject}/render`).set(bob).send({ quality: 'draft' });
+  expect(job.status, JSON.stringify(job.body)).toBe(202);
+  bobJob = job.body.job.id;
+  await api('compose')
+    .post('/v1/projects')
+    .set(alice)
+    .set('idempotency-key', REPLAYED_KEY)
+    .send({ title: 'First fox', story: STORY })
+    .expect(201);
+}, 60_000);
+
+afterAll(async () => {
+  trap.server.closeAllConnections();
+  await new Promise((resolve) => trap.server.close(resolve));
+  await world?.close();
+});
+
+describe('bad input to every service', () => {
+  it('has at least 40 cases, across every service', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const covered = new Set(cases.map((c) => c.name.split(':')[0]));
+    for (const name of ['compose', 'narrate', 'align-captions', 'music', 'render', 'upload', 'polish', 'api-key']) {
+      expect(covered, name).toContain(name);
+    }
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const before = await world.snapshot();
+    const res = await c.send();
+    expectErrorBody(res, c.status, c.code, c.fields);
+    await c.also?.(res);
+    expect(await world.snapshot()).toEqual(before);
+  });
+});
