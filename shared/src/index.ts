@@ -33,6 +33,7 @@ export * from './media/ffmpegRun.js';
 export * from './movieOptions.js';
 export * from './net/remoteImage.js';
 export * from './net/ssrfGuard.js';
+export * from './progress/progressRecord.js';
 export * from './providers/meshKeyResolver.js';
 export * from './providers/providerCall.js';
 export * from './providers/providerErrors.js';

@@ -1,4 +1,32 @@
-import { createService } from '@storyreel/shared';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { loadEnvOrExit } from '@storyreel/config';
+import { createService, meshKeyResolver, platformKeysFromEnv, type ServiceContext } from '@storyreel/shared';
+import { falUpscaler } from './adapters/falUpscaler.js';
 import { polishRoutes } from './routes.js';
 
-await createService({ name: 'polish', routes: polishRoutes }).listen();
+const env = loadEnvOrExit();
+
+/** PROVIDERS=cloud upscales with fal (the user's key, else the platform's); offline, inside FFmpeg. */
+const upscalerFor = (ctx: ServiceContext) =>
+  env.PROVIDERS === 'cloud'
+    ? falUpscaler({
+        keys: meshKeyResolver({
+          apiKeys: ctx.client('api-key'),
+          platformKeys: platformKeysFromEnv(env),
+          logger: ctx.logger,
+        }),
+        blobs: ctx.blobs,
+      })
+    : undefined;
+
+await createService({
+  name: 'polish',
+  env,
+  routes: (ctx) => polishRoutes(ctx, { upscaler: upscalerFor(ctx) }),
+  checks: {
+    ffmpeg: async () => {
+      await promisify(execFile)(env.FFMPEG_PATH, ['-hide_banner', '-version'], { timeout: 10_000 });
+    },
+  },
+}).listen();
