@@ -1,0 +1,58 @@
+import type { AuthBackend, SignedInUser } from './authBackend';
+
+const STORAGE_KEY = 'storyreel.devUser';
+
+/** The services' dev auth token is `dev:<uid>`; uids are letters, digits, _ and -. */
+export function devUid(name: string): string {
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return slug || 'local';
+}
+
+/**
+ * The local mesh's auth (AUTH_MODE=dev): the user picks a name, the token is
+ * `dev:<uid>`, and App Check is the mesh's debug token. The services refuse
+ * this mode in production.
+ */
+export function devAuth(appCheckDebugToken: string, storage: Storage = localStorage): AuthBackend {
+  const listeners = new Set<(user: SignedInUser | null) => void>();
+  const read = (): SignedInUser | null => {
+    try {
+      return JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as SignedInUser | null;
+    } catch {
+      return null;
+    }
+  };
+  const write = (user: SignedInUser | null) => {
+    if (user) storage.setItem(STORAGE_KEY, JSON.stringify(user));
+    else storage.removeItem(STORAGE_KEY);
+    for (const listener of listeners) listener(user);
+  };
+  return {
+    kind: 'dev',
+    watch(onUser) {
+      listeners.add(onUser);
+      onUser(read());
+      return () => listeners.delete(onUser);
+    },
+    idToken: async () => {
+      const user = read();
+      return user ? `dev:${user.uid}` : null;
+    },
+    appCheckToken: async () => appCheckDebugToken || null,
+    async signInAsGuest() {
+      const id = crypto.getRandomValues(new Uint32Array(2)).join('').slice(0, 10);
+      write({ uid: `guest-${id}`, name: 'Guest', email: null, anonymous: true });
+    },
+    async signInAs(name) {
+      write({ uid: devUid(name), name: name.trim() || 'Local user', email: null, anonymous: false });
+    },
+    async signOut() {
+      write(null);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import {
+  createContext,
+  type Dispatch,
+  type ReactNode,
+  type SetStateAction,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
+import { ApiError } from '../api/apiError';
+import type { Project } from '../api/types';
+import { useApi } from '../app/session';
+import { useToast } from '../components/Toasts';
+
+interface ProjectState {
+  project: Project | null;
+  loading: boolean;
+  error: unknown;
+  reload(): Promise<void>;
+  /** Shows a project the screen got back from the API. */
+  replace: Dispatch<SetStateAction<Project | null>>;
+  /**
+   * Runs an edit made on the version on screen. When someone else changed
+   * the project meanwhile (409), the latest version is loaded and the user
+   * told, rather than their edit silently overwriting the other one.
+   */
+  edit(change: (project: Project) => Promise<Project>): Promise<Project | null>;
+}
+
+const ProjectContext = createContext<ProjectState | null>(null);
+
+export function ProjectProvider({ projectId, children }: { projectId: string; children: ReactNode }) {
+  const api = useApi();
+  const toast = useToast();
+  const [project, setProject] = useState<Project | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setProject(await api.project(projectId));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  }, [api, projectId]);
+
+  useEffect(() => {
+    setLoading(true);
+    void reload();
+  }, [reload]);
+
+  const edit = useCallback(
+    async (change: (p: Project) => Promise<Project>) => {
+      if (!project) return null;
+      try {
+        const next = await change(project);
+        setProject(next);
+        return next;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) {
+          toast.show('This movie was changed in another tab. We loaded the latest version; please redo your edit.');
+          await reload();
+        } else toast.error(err);
+        return null;
+      }
+    },
+    [project, reload, toast],
+  );
+
+  const state = useMemo(
+    () => ({ project, loading, error, reload, replace: setProject, edit }),
+    [project, loading, error, reload, edit],
+  );
+  return <ProjectContext.Provider value={state}>{children}</ProjectContext.Provider>;
+}
+
+export function useProject(): ProjectState {
+  const state = useContext(ProjectContext);
+  if (!state) throw new Error('useProject outside ProjectProvider');
+  return state;
+}
+
+/** For screens that only render once the project is loaded. */
+export function useLoadedProject(): ProjectState & { project: Project } {
+  const state = useProject();
+  if (!state.project) throw new Error('project not loaded');
+  return state as ProjectState & { project: Project };
+}
