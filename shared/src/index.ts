@@ -34,6 +34,7 @@ export * from './movieOptions.js';
 export * from './net/remoteImage.js';
 export * from './net/ssrfGuard.js';
 export * from './progress/progressRecord.js';
+export * from './providers/clientPerKey.js';
 export * from './providers/meshKeyResolver.js';
 export * from './providers/providerCall.js';
 export * from './providers/providerErrors.js';

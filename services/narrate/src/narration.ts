@@ -64,7 +64,7 @@ async function narrateScene(
   const stored = await readTimings(deps.blobs, timingsPath);
   if (stored && (await deps.blobs.exists(wavPath))) return { id, path: wavPath, ...stored, cached: true };
 
-  const speech = await deps.engine.synthesize(text, request.voice, request.speed);
+  const speech = await deps.engine.synthesize(text, request.voice, request.speed, { userId: request.uid });
   await deps.blobs.put(wavPath, speech.wav, { contentType: 'audio/wav' });
   // Written last: its presence says the WAV beside it is complete.
   const timings: StoredTimings = {

@@ -1,4 +1,4 @@
-import type { WordTiming } from '@storyreel/shared';
+import type { ProviderCallContext, WordTiming } from '@storyreel/shared';
 import type { Voice } from './voices.js';
 
 export interface Speech {
@@ -14,7 +14,8 @@ export interface SpeechEngine {
   /** Goes into artefact hashes: another engine or version makes new audio. */
   readonly name: string;
   readonly version: string;
-  synthesize(text: string, voice: Voice, speed: number): Promise<Speech>;
+  /** `context` says whom the speech is for: a cloud engine calls its provider with their key when they stored one. */
+  synthesize(text: string, voice: Voice, speed: number, context?: ProviderCallContext): Promise<Speech>;
   /** Loads the engine so the first request does not pay for it. */
   warm(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+export * from './fakeProviderServer.js';
 export * from './firestoreEmulator.js';
 export * from './mediaProbe.js';
 export * from './testEnv.js';

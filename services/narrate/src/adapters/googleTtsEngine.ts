@@ -1,0 +1,130 @@
+import { protos, v1beta1 } from '@google-cloud/text-to-speech';
+import {
+  AppError,
+  clientPerKey,
+  createProviderCaller,
+  type ProviderKeyResolver,
+  type RetryPolicy,
+  untilAborted,
+  type WordTiming,
+} from '@storyreel/shared';
+import type { Speech, SpeechEngine } from '../speechEngine.js';
+import { wavDuration } from '../wavDuration.js';
+
+/**
+ * Google Cloud Text-to-Speech (v1beta1, the version with time pointing):
+ * the text goes in as SSML with a <mark> before every word, and the
+ * timepoints of those marks come back as each word's start.
+ */
+export interface GoogleTtsEngineOptions {
+  keys: ProviderKeyResolver;
+  /** host[:port] of the API; a loopback fake in tests (then over plain HTTP). */
+  apiEndpoint?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  timeoutMs?: number;
+  policy?: RetryPolicy;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+const PRODUCTION_ENDPOINT = 'texttospeech.googleapis.com';
+const SAMPLE_RATE = 24_000;
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+const escapeXml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+
+/** The SSML to speak and, per mark name, the word it stands before. */
+export function markedSsml(text: string): { ssml: string; words: string[] } {
+  const words: string[] = [];
+  const parts = text.split(/(\s+)/u).map((token) => {
+    if (!WORDLIKE.test(token)) return escapeXml(token);
+    words.push(token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
+    return `<mark name="${words.length - 1}"/>${escapeXml(token)}`;
+  });
+  return { ssml: `<speak>${parts.join('')}</speak>`, words };
+}
+
+/** A word is heard from its mark to the next word's mark; the last one to the end of the audio. */
+export function wordsFromTimepoints(
+  words: readonly string[],
+  timepoints: readonly { markName?: string | null; timeSeconds?: number | null }[],
+  durationSeconds: number,
+): WordTiming[] {
+  const starts = new Map<number, number>();
+  for (const point of timepoints) {
+    const index = Number(point.markName);
+    if (Number.isInteger(index) && typeof point.timeSeconds === 'number') starts.set(index, point.timeSeconds);
+  }
+  const timed = words.flatMap((text, i) => {
+    const start = starts.get(i);
+    return start === undefined ? [] : [{ text, start }];
+  });
+  return timed.map((w, i) => ({
+    text: w.text,
+    start: w.start,
+    end: Math.max(w.start, timed[i + 1]?.start ?? durationSeconds),
+  }));
+}
+
+export function googleTtsEngine(options: GoogleTtsEngineOptions): SpeechEngine {
+  const apiEndpoint = options.apiEndpoint ?? PRODUCTION_ENDPOINT;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const call = createProviderCaller({
+    provider: 'google-cloud',
+    keys: options.keys,
+    timeoutMs,
+    endpoint: `${apiEndpoint}:${options.port ?? 443}`,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+
+  // REST (not gRPC), so an API key works and a test can answer over plain HTTP.
+  const clientFor = clientPerKey(
+    (apiKey) =>
+      new v1beta1.TextToSpeechClient({
+        apiKey,
+        apiEndpoint,
+        fallback: true,
+        ...(options.port ? { port: options.port } : {}),
+        ...(options.protocol ? { protocol: options.protocol } : {}),
+      }),
+    (client) => client.close(),
+  );
+
+  return {
+    name: 'google-tts',
+    version: '1',
+    async warm() {},
+    async synthesize(text, voice, speed, context = {}): Promise<Speech> {
+      const { ssml, words } = markedSsml(text);
+      const [answer] = await call(
+        context,
+        async ({ credential, signal }) => {
+          const client = clientFor(credential.apiKey);
+          const request = client.synthesizeSpeech(
+            {
+              input: { ssml },
+              voice: { languageCode: voice.language, ssmlGender: voice.gender === 'male' ? 'MALE' : 'FEMALE' },
+              audioConfig: { audioEncoding: 'LINEAR16', sampleRateHertz: SAMPLE_RATE, speakingRate: speed },
+              enableTimePointing: [
+                protos.google.cloud.texttospeech.v1beta1.SynthesizeSpeechRequest.TimepointType.SSML_MARK,
+              ],
+            },
+            { timeout: timeoutMs, maxRetries: 0 },
+          );
+          // gax takes no AbortSignal: stop waiting for it when the attempt is cancelled.
+          return untilAborted(request, signal);
+        },
+        () => text.length,
+      );
+      if (!answer.audioContent || answer.audioContent.length === 0) {
+        throw new AppError('unavailable', 'Google Text-to-Speech answered without audio', { provider: 'google-cloud' });
+      }
+      // LINEAR16 comes with its WAV header.
+      const wav = Buffer.from(answer.audioContent as Uint8Array);
+      const durationSeconds = wavDuration(wav);
+      return { wav, words: wordsFromTimepoints(words, answer.timepoints ?? [], durationSeconds), durationSeconds };
+    },
+  };
+}
