@@ -94,6 +94,10 @@ export const SceneImageBody = z
   })
   .refine((b) => !(b.seed !== undefined && b.reroll), { message: 'give a seed or reroll, not both', path: ['reroll'] });
 
+export const SceneUploadBody = z.strictObject({
+  path: z.string().min(1).max(1100).describe('gs:// path of the picture, as the upload service returned it'),
+});
+
 export const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 export const ProjectParams = z.object({ id: z.string() });
 export const SceneParams = z.object({ id: z.string(), sceneId: z.string() });
@@ -149,3 +153,11 @@ export const ProjectListSchema = z.object({
 
 export const SceneImageResponse = z.object({ cached: z.boolean(), version: z.number(), scene: SceneView });
 export const ImagesResponse = z.object({ generated: z.number(), cached: z.number(), project: ProjectViewSchema });
+
+export const JobMediaResponse = z.object({
+  videoUrl: z.string(),
+  posterUrl: z.string().nullable(),
+  gifUrl: z.string().nullable(),
+  captions: z.object({ vttUrl: z.string(), srtUrl: z.string() }).nullable(),
+  expiresAt: z.string(),
+});

@@ -10,10 +10,12 @@ import {
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ImageProvider } from './imageProvider.js';
+import { jobMedia } from './jobMedia.js';
 import { jobRoutes, movieJobDeps } from './jobs/index.js';
 import {
   CreateProjectBody,
   ImagesResponse,
+  JobMediaResponse,
   ListQuery,
   PatchProjectBody,
   PatchScenesBody,
@@ -23,6 +25,7 @@ import {
   SceneImageBody,
   SceneImageResponse,
   SceneParams,
+  SceneUploadBody,
   StoryboardBody,
 } from './projectRequests.js';
 import {
@@ -37,6 +40,7 @@ import {
 import { IMAGE_URL_SECONDS, projectSummary, projectView } from './projectView.js';
 import { publishRoutes, unpublishMovie } from './publishing/index.js';
 import { generateMissingImages, generateSceneImage } from './sceneImages.js';
+import { adoptUploadedImage } from './sceneUploads.js';
 import { STYLES, swatches } from './styles.js';
 
 /**
@@ -205,6 +209,30 @@ export function composeRoutes(images: ImageProvider) {
             : null;
           return { cached: result.cached, version: result.project.version, scene: { ...result.scene, imageUrl } };
         },
+      }),
+      defineRoute({
+        method: 'put',
+        path: '/v1/projects/:id/scenes/:sceneId/image',
+        summary: "Use one of the project's uploaded pictures (upload service path) as a scene's image",
+        auth: 'user',
+        params: SceneParams,
+        body: SceneUploadBody,
+        response: SceneImageResponse,
+        handler: async ({ params, body, caller, res }) => {
+          const result = await adoptUploadedImage(ports, uidOf(caller), params.id, params.sceneId, body.path);
+          withEtag(res, result.project.version);
+          const imageUrl = await ctx.blobs.signedUrl(body.path, IMAGE_URL_SECONDS);
+          return { cached: true, version: result.project.version, scene: { ...result.scene, imageUrl } };
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/v1/jobs/:id/media',
+        summary: "Signed links to a made movie's video, poster, GIF and captions (for the player and downloads)",
+        auth: 'user',
+        params: z.object({ id: z.string() }),
+        response: JobMediaResponse,
+        handler: ({ params, caller }) => jobMedia(ctx.docs, ctx.blobs, uidOf(caller), params.id),
       }),
       defineRoute({
         method: 'post',
