@@ -13,7 +13,16 @@ export interface ServiceEntry {
   /** Cloud Run service name. */
   cloudRunName: string;
   /** Cloud Run sizing: render and polish run FFmpeg and need more. */
-  resources: { cpu: number; memory: string; concurrency: number; timeoutSeconds: number };
+  resources: {
+    cpu: number;
+    memory: string;
+    concurrency: number;
+    timeoutSeconds: number;
+    /** Warm instances kept running (0: scale to zero and accept a cold start). */
+    minInstances: number;
+    /** The ceiling that bounds cost and the load put on the document store. */
+    maxInstances: number;
+  };
 }
 
 export const SERVICE_NAMES = [
@@ -29,17 +38,18 @@ export const SERVICE_NAMES = [
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-const light = { cpu: 1, memory: '512Mi', concurrency: 40, timeoutSeconds: 60 };
-const media = { cpu: 2, memory: '2Gi', concurrency: 2, timeoutSeconds: 900 };
+const light = { cpu: 1, memory: '512Mi', concurrency: 40, timeoutSeconds: 60, minInstances: 0, maxInstances: 20 };
+const media = { cpu: 2, memory: '2Gi', concurrency: 2, timeoutSeconds: 900, minInstances: 0, maxInstances: 10 };
 
 export const SERVICES: readonly ServiceEntry[] = [
   { name: 'upload', localPort: 8101, resources: { ...light, memory: '1Gi', timeoutSeconds: 300 } },
-  { name: 'compose', localPort: 8102, resources: { ...light, memory: '1Gi', timeoutSeconds: 900 } },
+  // One warm compose: every wizard screen and every Cloud Tasks job delivery starts there.
+  { name: 'compose', localPort: 8102, resources: { ...light, memory: '1Gi', timeoutSeconds: 900, minInstances: 1 } },
   { name: 'narrate', localPort: 8103, resources: { ...media, memory: '1Gi', concurrency: 8 } },
   { name: 'align-captions', localPort: 8104, resources: { ...media, memory: '1Gi', concurrency: 8 } },
   { name: 'music', localPort: 8105, resources: { ...media, memory: '1Gi', concurrency: 4 } },
   { name: 'render', localPort: 8106, resources: { ...media, cpu: 4, memory: '4Gi', concurrency: 1 } },
-  { name: 'polish', localPort: 8107, resources: { ...media, cpu: 4, memory: '4Gi', concurrency: 1 } },
+  { name: 'polish', localPort: 8107, resources: { ...media, cpu: 4, memory: '4Gi', concurrency: 1, maxInstances: 5 } },
   { name: 'api-key', localPort: 8108, resources: light },
 ].map((s) => ({
   ...s,
