@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openFirestoreDocStore } from '@storyreel/shared';
-import { type FirestoreEmulator, startFirestoreEmulator } from '@storyreel/shared/testing';
+import { type FirestoreEmulator, freePort, startFirestoreEmulator } from '@storyreel/shared/testing';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions } from '../scripts/bundleFunctions.mjs';
@@ -28,17 +27,6 @@ const APP = 'https://share.storyreel.test';
 const LIVE = 'EmulatedEmulatedMovie1';
 const GONE = 'EmulatedEmulatedGone01';
 const GCS = `https://storage.googleapis.com/storyreel-public/movies/${LIVE}/r1`;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 /** The bundle's dependencies, linked as npm would have installed them (express 5 lives under functions/). */
 async function linkDependencies(dir: string, names: string[]): Promise<void> {

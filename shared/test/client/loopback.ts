@@ -46,10 +46,5 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
 }
 
 /** A port that was free a moment ago, for a service that must know its own URL before it listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+
+export { freePort } from '../../src/testing/freePort.js';

@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceName } from '@storyreel/config';
 import { type Caller, defineRoute } from '@storyreel/shared';
-import { createTestService, userHeaders } from '@storyreel/shared/testing';
+import { createTestService, freePort, userHeaders } from '@storyreel/shared/testing';
 import supertest from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -14,17 +13,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Received {
   service: string;
@@ -44,6 +32,10 @@ describe('MeshCalls over HTTP', () => {
       await sleep(1_200);
       return replies.render(body, options as never);
     };
+    const slowPolish: Reply = async (body, options) => {
+      await sleep(1_200);
+      return replies.polish(body, options as never);
+    };
     const stubs: Record<string, { service: ServiceName; method: 'get' | 'post'; reply: Reply }> = {
       '/v1/narrate': { service: 'narrate', method: 'post', reply: replies.narrate as Reply },
       '/v1/align': { service: 'align-captions', method: 'post', reply: replies.align as Reply },
@@ -51,8 +43,10 @@ describe('MeshCalls over HTTP', () => {
       '/v1/music': { service: 'music', method: 'post', reply: replies.music as Reply },
       '/v1/render': { service: 'render', method: 'post', reply: slowRender },
       '/v1/renders/:jobId': { service: 'render', method: 'get', reply: async () => ({ percent: 40 }) },
+      '/v1/polish': { service: 'polish', method: 'post', reply: slowPolish },
+      '/v1/polishes/:jobId': { service: 'polish', method: 'get', reply: async () => ({ percent: 60 }) },
     };
-    const names = ['narrate', 'align-captions', 'music', 'render'] as const;
+    const names = ['narrate', 'align-captions', 'music', 'render', 'polish'] as const;
     const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
     const SERVICE_URLS = JSON.stringify(Object.fromEntries(names.map((n) => [n, `http://127.0.0.1:${ports[n]}`])));
     const received: Received[] = [];
@@ -105,24 +99,35 @@ describe('MeshCalls over HTTP', () => {
     const { body } = await supertest(compose.app)
       .post('/v1/projects/p1/render')
       .set(userHeaders('alice', 'pro'))
-      .send({})
+      .send({ polish: { denoise: 'light', interpolate: true } })
       .expect(202);
     const job = await jobReaches(compose.ctx.docs, body.job.id, 'succeeded', 'failed');
     expect(job.error).toBeNull();
 
-    const posts = received.filter((r) => !r.url.startsWith('/v1/renders/'));
+    const posts = received.filter((r) => !/^\/v1\/(renders|polishes)\//.test(r.url));
     expect(posts.map((r) => r.url)).toEqual([
       '/v1/narrate',
       '/v1/align',
       '/v1/captions',
       '/v1/music',
       `/v1/render?jobId=${job.id}`,
+      `/v1/polish?jobId=${job.id}`,
     ]);
     for (const r of posts) {
-      expect(r.idempotencyKey).toMatch(new RegExp(`^${job.id}:(narrate|align|captions|music|render):[0-9a-f]{24}$`));
+      expect(r.idempotencyKey).toMatch(
+        new RegExp(`^${job.id}:(narrate|align|captions|music|render|polish):[0-9a-f]{24}$`),
+      );
     }
-    expect(received.map((r) => r.url)).toContain(`/v1/renders/${job.id}`);
+    expect(received.map((r) => r.url)).toEqual(
+      expect.arrayContaining([`/v1/renders/${job.id}`, `/v1/polishes/${job.id}`]),
+    );
     for (const r of received) expect(r.caller).toEqual({ kind: 'user', uid: 'alice', plan: 'pro', via: 'compose' });
-    expect(job.result?.videoPath).toBe(`gs://storyreel-media/users/alice/projects/p1/renders/${job.id}/movie.mp4`);
+    const rendered = `gs://storyreel-media/users/alice/projects/p1/renders/${job.id}/movie.mp4`;
+    expect(received.find((r) => r.service === 'polish' && r.url.startsWith('/v1/polish?'))?.body).toEqual({
+      videoPath: rendered,
+      denoise: 'light',
+      interpolate: true,
+    });
+    expect(job.result?.videoPath).toBe(rendered.replace(/movie\.mp4$/, 'polished/k1/movie.mp4'));
   });
 });
