@@ -36,6 +36,7 @@ export * from './net/ssrfGuard.js';
 export * from './progress/progressRecord.js';
 export * from './providers/clientPerKey.js';
 export * from './providers/meshKeyResolver.js';
+export * from './providers/ownKeyCoverage.js';
 export * from './providers/providerCall.js';
 export * from './providers/providerErrors.js';
 export * from './providers/providerKeys.js';

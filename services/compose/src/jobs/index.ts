@@ -7,7 +7,7 @@ import { createJobRunner, DEFAULT_RUNNER_SETTINGS, type JobRunner, type RunnerSe
 import type { GenerateMissingImages } from './jobStep.js';
 import { jobStoreFor } from './jobStore.js';
 import type { MeshCalls } from './meshCalls.js';
-import { movieOutcomes } from './movieOutcomes.js';
+import { movieOutcomes, type OwnKeysCheck } from './movieOutcomes.js';
 import { MOVIE_STEPS } from './movieSteps.js';
 import { DEFAULT_POLLING_SETTINGS, type PollingSettings, pollingJobQueue } from './pollingJobQueue.js';
 
@@ -29,6 +29,8 @@ export interface JobDeps {
   generateMissingImages: GenerateMissingImages;
   /** Default: the lease-polling queue over ctx.docs. */
   queue?: JobQueue;
+  /** Default: every finished job is charged to the plan. */
+  ownKeys?: OwnKeysCheck;
   settings?: Partial<JobSettings>;
 }
 
@@ -53,7 +55,7 @@ function runnerOf(ctx: JobContext, deps: JobDeps, settings: JobSettings): JobRun
     calls: deps.calls,
     generateMissingImages: deps.generateMissingImages,
     mediaBucket: ctx.buckets.media,
-    outcomes: movieOutcomes(ctx.docs),
+    outcomes: movieOutcomes(ctx.docs, deps.ownKeys),
     logger: ctx.logger,
     workerId,
     settings,

@@ -1,19 +1,22 @@
-import type { ServiceContext } from '@storyreel/shared';
+import { onlyOwnKeys, providerKeyResolverFor, type ServiceContext } from '@storyreel/shared';
 import type { ImageProvider } from '../imageProvider.js';
 import { generateMissingImages } from '../sceneImages.js';
 import { cloudTasksJobQueue } from './cloudTasksJobQueue.js';
 import { httpMeshCalls } from './httpMeshCalls.js';
 import type { JobDeps } from './index.js';
 
-/** The movie job wired to the real mesh, compose's own image generation and the configured queue. */
+/** The movie job wired to the real mesh, compose's own image generation, the configured queue and the user's keys. */
 export function movieJobDeps(ctx: ServiceContext, images: ImageProvider): JobDeps {
   const { env } = ctx;
   const ports = { docs: ctx.docs, blobs: ctx.blobs, mediaBucket: ctx.buckets.media, images };
+  const keys = providerKeyResolverFor(ctx);
   return {
     calls: httpMeshCalls(ctx),
     generateMissingImages: ({ uid, projectId, signal, onProgress }) =>
       generateMissingImages(ports, uid, projectId, { signal, onProgress }),
     settings: { leaseMs: env.JOB_LEASE_SECONDS * 1000 },
+    // Offline no provider key is used at all, so every job counts against the plan.
+    ...(env.PROVIDERS === 'cloud' ? { ownKeys: (uid: string) => onlyOwnKeys(keys, uid) } : {}),
     ...(env.JOB_QUEUE === 'cloud-tasks'
       ? {
           queue: cloudTasksJobQueue({
