@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type BlobStore, contentHash, notFound, runFfmpeg, unprocessable } from '@storyreel/shared';
 import { loudnormFilter, measureLoudness } from './loudness.js';
 import { buildPolishArgs } from './polishGraph.js';
-import { INTERPOLATED_FPS, type PolishOptions, UPSCALE_TARGETS } from './polishRequest.js';
+import { INTERPOLATED_FPS, type PolishOptions, UPSCALE_SHORT_SIDE } from './polishRequest.js';
 import { type FrameSize, type UpscalePlan, type Upscaler, upscaledSize } from './upscaler.js';
 import { probeVideo } from './videoFacts.js';
 
@@ -113,7 +113,7 @@ export async function polishMovie(
     let size: FrameSize = { width: facts.width, height: facts.height };
     let upscale: UpscalePlan | undefined;
     if (job.options.upscale) {
-      const shortSide = UPSCALE_TARGETS[job.options.upscale];
+      const shortSide = UPSCALE_SHORT_SIDE[job.options.upscale];
       if (shortSide <= Math.min(facts.width, facts.height)) {
         throw unprocessable(`the movie is already ${job.options.upscale} or larger`, {
           fields: [{ field: 'upscale', message: `the movie is ${facts.width}x${facts.height}` }],

@@ -1,19 +1,22 @@
+import { DENOISE_LEVELS, UPSCALE_TARGETS, type UpscaleTarget } from '@storyreel/shared';
 import { z } from 'zod';
 
 /** Upscale targets: the short side of the frame becomes the resolution's line count, keeping the aspect. */
-export const UPSCALE_TARGETS = { '720p': 720, '1080p': 1080, '1440p': 1440, '2160p': 2160 } as const;
-export type UpscaleTarget = keyof typeof UPSCALE_TARGETS;
-
-/** light: hqdn3d (fast, temporal); strong: nlmeans (slow, keeps edges better). */
-export const DENOISE_LEVELS = ['light', 'strong'] as const;
+export const UPSCALE_SHORT_SIDE: Record<UpscaleTarget, number> = {
+  '720p': 720,
+  '1080p': 1080,
+  '1440p': 1440,
+  '2160p': 2160,
+};
 
 export const INTERPOLATED_FPS = 60;
 
 export const PolishOptions = z
   .object({
-    upscale: z.enum(Object.keys(UPSCALE_TARGETS) as [UpscaleTarget, ...UpscaleTarget[]]).optional(),
+    upscale: z.enum(UPSCALE_TARGETS).optional(),
     /** Motion-compensated frame interpolation to 60 fps. */
     interpolate: z.boolean().optional(),
+    /** light: hqdn3d (fast, temporal); strong: nlmeans (slow, keeps edges better). */
     denoise: z.enum(DENOISE_LEVELS).optional(),
     /** Two-pass EBU R128 loudness normalisation to this integrated loudness. */
     loudness: z

@@ -23,6 +23,9 @@ export function httpMeshCalls(ctx: Pick<ServiceContext, 'client'>): MeshCalls {
       post('render', `/v1/render?jobId=${encodeURIComponent(options.progressId)}`, body, options),
     renderProgress: (progressId, options) =>
       ctx.client('render').get(`/v1/renders/${encodeURIComponent(progressId)}`, clientOptions(options)),
-    polish: (body, options) => post('polish', '/v1/polish', body, options),
+    polish: (body, options) =>
+      post('polish', `/v1/polish?jobId=${encodeURIComponent(options.progressId)}`, body, options),
+    polishProgress: (progressId, options) =>
+      ctx.client('polish').get(`/v1/polishes/${encodeURIComponent(progressId)}`, clientOptions(options)),
   };
 }

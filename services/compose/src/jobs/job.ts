@@ -1,4 +1,4 @@
-import type { Plan } from '@storyreel/shared';
+import type { DenoiseLevel, Plan, UpscaleTarget } from '@storyreel/shared';
 import type { MovieProject } from './movieProject.js';
 
 /**
@@ -30,10 +30,18 @@ export interface StepState {
   finishedAt?: string;
 }
 
+/** What the polish step does to the rendered movie (the polish service's options). */
+export interface PolishChoice {
+  upscale?: UpscaleTarget;
+  interpolate?: boolean;
+  denoise?: DenoiseLevel;
+}
+
 export interface JobOptions {
   quality: (typeof QUALITIES)[number];
   resolution: (typeof RESOLUTIONS)[number];
-  polish: boolean;
+  /** null: the movie is not polished. */
+  polish: PolishChoice | null;
   gif: boolean;
 }
 

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import {
   checkQuota,
   conflict,
+  DENOISE_LEVELS,
   type DocStore,
   type DocTransaction,
   defineRoute,
   notFound,
   type StoredDoc,
+  UPSCALE_TARGETS,
   type UserCaller,
   unavailable,
   unprocessable,
@@ -38,10 +40,25 @@ interface JobLock {
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'an id');
 const IdParams = z.object({ id: Id });
 
+const PolishChoice = z
+  .object({
+    upscale: z.enum(UPSCALE_TARGETS).optional(),
+    interpolate: z.boolean().optional(),
+    denoise: z.enum(DENOISE_LEVELS).optional(),
+  })
+  .strict()
+  .refine((p) => p.upscale || p.interpolate || p.denoise, {
+    message: 'ask for at least one of upscale, interpolate, denoise (or leave polish out)',
+  });
+
 const RenderRequest = z.object({
   quality: z.enum(QUALITIES).default('standard'),
   resolution: z.enum(RESOLUTIONS).default('720p'),
-  polish: z.boolean().default(false),
+  /** After the render, the polish service upscales / interpolates / denoises the movie; null or false: not. */
+  polish: z
+    .union([PolishChoice, z.literal(false), z.null()])
+    .default(null)
+    .transform((p) => p || null),
   gif: z.boolean().default(false),
 });
 
@@ -62,7 +79,12 @@ const JobViewSchema = z.object({
   stage: z.string(),
   progress: z.number().int().min(0).max(100),
   steps: z.record(z.string(), StepView),
-  options: RenderRequest.required(),
+  options: z.object({
+    quality: z.enum(QUALITIES),
+    resolution: z.enum(RESOLUTIONS),
+    polish: PolishChoice.nullable(),
+    gif: z.boolean(),
+  }),
   error: z.string().nullable(),
   result: z
     .object({

@@ -1,4 +1,5 @@
 import type { Plan, WordTiming } from '@storyreel/shared';
+import type { PolishChoice } from './job.js';
 
 /**
  * The calls the movie job makes to other services: the one seam between the
@@ -99,18 +100,21 @@ export interface RenderReply {
   cached: boolean;
 }
 
-export interface PolishBody {
-  projectId: string;
+/** services/polish/src/polishRequest.ts: the polished movie goes beside `videoPath`. */
+export interface PolishBody extends PolishChoice {
   videoPath: string;
-  outputPrefix: string;
 }
 export interface PolishReply {
   videoPath: string;
+  width: number;
+  height: number;
+  fps: number;
+  durationSeconds: number;
   cached: boolean;
 }
 
-/** A name the render service reports the render's progress under, for its caller only. */
-export interface RenderCallOptions extends CallOptions {
+/** A name the render or polish service reports the work's progress under, for its caller only. */
+export interface ProgressCallOptions extends CallOptions {
   progressId: string;
 }
 
@@ -119,8 +123,10 @@ export interface MeshCalls {
   align(body: AlignBody, options: CallOptions): Promise<AlignReply>;
   captions(body: CaptionsBody, options: CallOptions): Promise<CaptionsReply>;
   music(body: MusicBody, options: CallOptions): Promise<MusicReply>;
-  render(body: RenderBody, options: RenderCallOptions): Promise<RenderReply>;
+  render(body: RenderBody, options: ProgressCallOptions): Promise<RenderReply>;
   /** How far the render started with this progressId is, 0..100. */
   renderProgress(progressId: string, options: Omit<CallOptions, 'idempotencyKey'>): Promise<{ percent: number }>;
-  polish(body: PolishBody, options: CallOptions): Promise<PolishReply>;
+  polish(body: PolishBody, options: ProgressCallOptions): Promise<PolishReply>;
+  /** How far the polish started with this progressId is, 0..100. */
+  polishProgress(progressId: string, options: Omit<CallOptions, 'idempotencyKey'>): Promise<{ percent: number }>;
 }

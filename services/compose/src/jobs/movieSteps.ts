@@ -1,7 +1,16 @@
 import { contentHash, formatGsPath, unprocessable, type WordTiming } from '@storyreel/shared';
 import type { Job, JobResult, StepName } from './job.js';
 import type { StepContext, StepDefinition } from './jobStep.js';
-import type { CaptionFiles, MusicReply, NarratedScene, PolishReply, RenderBody, RenderReply } from './meshCalls.js';
+import type {
+  CallOptions,
+  CaptionFiles,
+  MusicReply,
+  NarratedScene,
+  PolishReply,
+  ProgressCallOptions,
+  RenderBody,
+  RenderReply,
+} from './meshCalls.js';
 import { movieTimeline } from './movieTimeline.js';
 
 /**
@@ -37,8 +46,8 @@ function required<N extends StepName>(job: Job, name: N): StepOutputs[N] {
 /** Scenes narrated per call: small enough to save progress often, large enough to keep calls few. */
 const NARRATION_BATCH = 4;
 const MIN_MUSIC_SECONDS = 5;
-/** How often the render's own progress is read while it runs. */
-const RENDER_PROGRESS_MS = 1_000;
+/** How often a render's or polish's own progress is read while it runs. */
+const PROGRESS_POLL_MS = 1_000;
 const SHORT_SIDE = { '720p': 720, '1080p': 1080 } as const;
 
 /** Frame size by the render service's rule: the short side is the resolution's line count. */
@@ -238,31 +247,47 @@ export function renderManifest(job: Job, prefix: string): RenderBody {
   };
 }
 
+/**
+ * Makes a long call that reports its progress under the job's id (render,
+ * polish), reading that progress into the step's while the call runs.
+ */
+async function callWithProgress<T>(
+  ctx: StepContext,
+  input: unknown,
+  call: (options: ProgressCallOptions) => Promise<T>,
+  readProgress: (progressId: string, options: Omit<CallOptions, 'idempotencyKey'>) => Promise<{ percent: number }>,
+): Promise<T> {
+  const options = { ...ctx.call(input), progressId: ctx.job.id };
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    readProgress(options.progressId, { signal: options.signal, user: options.user })
+      .then(({ percent }) => ctx.progress(percent / 100))
+      // Progress is a nicety: the call's own answer is what counts.
+      .catch(() => undefined)
+      .finally(() => {
+        polling = false;
+      });
+  }, PROGRESS_POLL_MS);
+  try {
+    return await call(options);
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 const render: StepDefinition = {
   name: 'render',
   weight: 35,
   async run(ctx) {
     const body = renderManifest(ctx.job, outputPrefix(ctx));
-    const options = { ...ctx.call(body), progressId: ctx.job.id };
-    let polling = false;
-    const poll = setInterval(() => {
-      if (polling) return;
-      polling = true;
-      ctx.calls
-        .renderProgress(options.progressId, { signal: options.signal, user: options.user })
-        .then(({ percent }) => ctx.progress(percent / 100))
-        // Progress is a nicety: the render's own answer is what counts.
-        .catch(() => undefined)
-        .finally(() => {
-          polling = false;
-        });
-    }, RENDER_PROGRESS_MS);
-    let reply: RenderReply;
-    try {
-      reply = await ctx.calls.render(body, options);
-    } finally {
-      clearInterval(poll);
-    }
+    const reply = await callWithProgress(
+      ctx,
+      body,
+      (options) => ctx.calls.render(body, options),
+      ctx.calls.renderProgress,
+    );
     await ctx.log(
       `rendered ${reply.durationSeconds.toFixed(1)} s at ${reply.width}x${reply.height}${reply.cached ? ' (reused)' : ''}`,
     );
@@ -275,12 +300,22 @@ const polish: StepDefinition = {
   weight: 15,
   skip: (job) => (job.options.polish ? undefined : 'polish was not asked for'),
   async run(ctx) {
-    const body = {
-      projectId: ctx.job.projectId,
-      videoPath: required(ctx.job, 'render').videoPath,
-      outputPrefix: `${outputPrefix(ctx)}/polished`,
-    };
-    return (await ctx.calls.polish(body, ctx.call(body))) satisfies StepOutputs['polish'];
+    // skip() lets the step run only with polish asked for.
+    const choice = ctx.job.options.polish as NonNullable<Job['options']['polish']>;
+    const body = { videoPath: required(ctx.job, 'render').videoPath, ...choice };
+    const reply = await callWithProgress(
+      ctx,
+      body,
+      (options) => ctx.calls.polish(body, options),
+      ctx.calls.polishProgress,
+    );
+    const done = [
+      choice.upscale && `upscaled to ${reply.width}x${reply.height}`,
+      choice.interpolate && `interpolated to ${reply.fps} fps`,
+      choice.denoise && `denoised (${choice.denoise})`,
+    ].filter(Boolean);
+    await ctx.log(`polished: ${done.join(', ')}${reply.cached ? ' (reused)' : ''}`);
+    return reply satisfies StepOutputs['polish'];
   },
 };
 
@@ -289,13 +324,14 @@ export const MOVIE_STEPS: readonly StepDefinition[] = [images, narrate, align, c
 /** The movie a finished job made. */
 export function movieResult(job: Job): JobResult {
   const rendered = required(job, 'render');
+  const polished = outputOf(job, 'polish');
   return {
-    videoPath: outputOf(job, 'polish')?.videoPath ?? rendered.videoPath,
+    videoPath: polished?.videoPath ?? rendered.videoPath,
     posterPath: rendered.posterPath ?? null,
     gifPath: rendered.gifPath ?? null,
     captions: outputOf(job, 'captions') ?? null,
     durationSeconds: rendered.durationSeconds,
-    width: rendered.width,
-    height: rendered.height,
+    width: polished?.width ?? rendered.width,
+    height: polished?.height ?? rendered.height,
   };
 }

@@ -59,7 +59,15 @@ function defaultHandlers(): Handlers {
       cached: false,
     }),
     renderProgress: async () => ({ percent: 0 }),
-    polish: async (body) => ({ videoPath: `${body.outputPrefix}/movie.mp4`, cached: false }),
+    polish: async (body) => ({
+      videoPath: body.videoPath.replace(/movie\.mp4$/, 'polished/k1/movie.mp4'),
+      width: body.upscale === '1080p' ? 1920 : 1280,
+      height: body.upscale === '1080p' ? 1080 : 720,
+      fps: body.interpolate ? 60 : 30,
+      durationSeconds: 9.5,
+      cached: false,
+    }),
+    polishProgress: async () => ({ percent: 0 }),
   };
 }
 
@@ -81,6 +89,7 @@ export function fakeMesh() {
     render: record('render'),
     renderProgress: record('renderProgress'),
     polish: record('polish'),
+    polishProgress: record('polishProgress'),
   } as MeshCalls;
   const images: GenerateMissingImages = async ({ projectId, onProgress }) => {
     calls.push({ name: 'images', body: { projectId }, options: undefined as never, at: Date.now() });

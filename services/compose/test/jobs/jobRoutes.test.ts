@@ -52,7 +52,7 @@ describe('POST /v1/projects/:id/render', () => {
       owner: 'alice',
       status: 'queued',
       progress: 0,
-      options: { quality: 'draft', resolution: '720p', polish: false, gif: false },
+      options: { quality: 'draft', resolution: '720p', polish: null, gif: false },
     });
     expect(first.body.job).not.toHaveProperty('lease');
     expect(first.body.job).not.toHaveProperty('project');
@@ -89,6 +89,11 @@ describe('POST /v1/projects/:id/render', () => {
     const bad = await supertest(svc.app).post('/v1/projects/p1/render').set(as('alice')).send({ quality: 'ultra' });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields[0].field).toBe('quality');
+    for (const polish of [{}, { upscale: '8k' }, { sharpen: true }, true]) {
+      const refused = await supertest(svc.app).post('/v1/projects/p1/render').set(as('alice')).send({ polish });
+      expect(refused.status, JSON.stringify(polish)).toBe(422);
+      expect(refused.body.error.details.fields[0].field).toMatch(/^polish/);
+    }
     await supertest(svc.app).post('/v1/projects/p1/render').send({}).expect(401);
     expect(await svc.ctx.docs.query('jobs')).toHaveLength(0);
   });

@@ -177,6 +177,48 @@ describe('movie job runner', () => {
     expect(during).toContain(70);
   });
 
+  it("polishes the rendered movie when asked, as a stage of its own with the polish service's progress", async () => {
+    const { fake, deps, svc, docs } = await setup();
+    const polish = fake.handlers.polish;
+    fake.handlers.polish = async (body, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      return polish(body, options);
+    };
+    fake.handlers.polishProgress = async () => ({ percent: 50 });
+    await seedProject(docs, 'p1');
+    const { id } = await requestRender(svc.app, 'p1', { polish: { upscale: '1080p', interpolate: true } });
+    const seen: { progress: number; stage: string }[] = [];
+    const unsubscribe = jobStoreFor(docs).onChange(id, (doc) => seen.push(doc.data));
+    cleanups.push(async () => unsubscribe());
+    worker(svc.ctx, deps);
+    const job = await jobReaches(docs, id, 'succeeded', 'failed');
+
+    expect(
+      fake
+        .names()
+        .filter((n) => !n.endsWith('Progress'))
+        .slice(-2),
+    ).toEqual(['render', 'polish']);
+    const rendered = `gs://${MEDIA}/users/alice/projects/p1/renders/${id}/movie.mp4`;
+    const call = fake.calls.find((c) => c.name === 'polish');
+    expect(call?.body).toEqual({ videoPath: rendered, upscale: '1080p', interpolate: true });
+    expect(keyOf(call as never)).toMatch(new RegExp(`^${id}:polish:[0-9a-f]{24}$`));
+    expect(fake.calls.filter((c) => c.name === 'polishProgress').map((c) => c.body)).toContain(id);
+
+    const stages = seen.map((s) => s.stage).filter((s, i, all) => s !== all[i - 1]);
+    expect(stages.slice(-3)).toEqual(['render', 'polish', 'done']);
+    // Steps before polish weigh 95 of 110: half the polish's 15 more is 93 %.
+    expect(seen.filter((s) => s.stage === 'polish').map((s) => s.progress)).toContain(93);
+    expect(job.steps.polish.status).toBe('done');
+    expect(job.result).toMatchObject({
+      videoPath: `gs://${MEDIA}/users/alice/projects/p1/renders/${id}/polished/k1/movie.mp4`,
+      posterPath: `gs://${MEDIA}/users/alice/projects/p1/renders/${id}/poster.jpg`,
+      width: 1920,
+      height: 1080,
+    });
+    expect(job.logs.map((l) => l.message)).toContain('polished: upscaled to 1920x1080, interpolated to 60 fps');
+  });
+
   it('tries a failing step 3 times with growing waits, then fails the job naming the step', async () => {
     const { fake, deps, svc, docs } = await setup();
     fake.handlers.music = alwaysUnavailable;
@@ -197,7 +239,7 @@ describe('movie job runner', () => {
     expect(c - b).toBeGreaterThanOrEqual(2 * FAST.retryBaseMs! - 5);
     expect(fake.count('render')).toBe(0);
     expect(job.logs.map((l) => l.message)).toContain(
-      'music failed (try 1 of 3): music is unavailable; trying again in 0.04 s',
+      'music failed (try 1 of 3): music is unavailable; trying again in 1 s',
     );
     expect(job.lease).toBeNull();
     // A failed render costs nothing, but counts against the success rate.
