@@ -95,6 +95,17 @@ class StepFailed extends Error {
 /** A downstream refusal (bad input, missing object) fails the same way every time; anything else may pass. */
 const isPermanent = (err: unknown) => isAppError(err) && err.status < 500 && err.status !== 408 && err.status !== 429;
 
+/** The longest Retry-After a step waits for before its next try; a longer one is not worth holding a worker. */
+const MAX_ASKED_WAIT_MS = 60_000;
+
+/**
+ * How long the failure asked to be left alone (Retry-After): an open circuit
+ * breaker answers at once until its reset timeout, so a try sooner than that
+ * is lost without reaching the service.
+ */
+const askedWaitMs = (err: unknown) =>
+  isAppError(err) ? Math.min((err.retryAfterSeconds ?? 0) * 1000, MAX_ASKED_WAIT_MS) : 0;
+
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -336,7 +347,7 @@ class JobRun {
         const message = describe(err);
         const permanent = isPermanent(err);
         const last = permanent || attempt >= tries;
-        const waitMs = retryBaseMs * 2 ** (attempt - 1);
+        const waitMs = Math.max(retryBaseMs * 2 ** (attempt - 1), askedWaitMs(err));
         await this.write((current) => ({
           steps: withStep(current, step.name, {
             ...current.steps[step.name],
