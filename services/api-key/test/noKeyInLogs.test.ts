@@ -1,9 +1,14 @@
 import { Writable } from 'node:stream';
 import { createLogger, createProviderCaller, MESH_HEADER, PROVIDERS, providerKeyResolverFor } from '@storyreel/shared';
-import { createTestService, type FakeProviderServer, type TestService, userHeaders } from '@storyreel/shared/testing';
+import {
+  createTestService,
+  type FakeProviderServer,
+  freePort,
+  type TestService,
+  userHeaders,
+} from '@storyreel/shared/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../shared/test/client/loopback.js';
 import { httpKeyVerifier } from '../src/keyVerifier.js';
 import { apiKeyRoutes } from '../src/routes.js';
 import { fakeProviders, GOOD_KEYS, REVOKED_GEMINI_KEY } from './providerKeys.js';
