@@ -55,9 +55,14 @@ const firebase = JSON.parse(read('firebase.json')) as {
   firestore: { rules: string; indexes: string };
 };
 
+const requireHere = createRequire(import.meta.url);
 // Firebase Hosting's own matcher for rewrite and header patterns, as its emulator runs it.
-const { configMatcher } = createRequire(import.meta.url)('superstatic/lib/utils/patterns.js') as {
+const { configMatcher } = requireHere('superstatic/lib/utils/patterns.js') as {
   configMatcher(path: string, rule: object): boolean;
+};
+// The schema check the Firebase CLI runs on firebase.json before a deploy.
+const firebaseConfigValidate = requireHere('firebase-tools/lib/firebaseConfigValidate.js') as {
+  getValidator(): ((config: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
 };
 const imageOf = (name: string) => `\${_REGION}-docker.pkg.dev/$PROJECT_ID/\${_REPOSITORY}/${name}:$BUILD_ID`;
 const regionOfCloudBuild = cloudbuild.substitutions._REGION;
@@ -229,6 +234,12 @@ describe('cloudbuild.yaml', () => {
 describe('firebase.json', () => {
   const rewrites = firebase.hosting.rewrites;
   const firstRewrite = (path: string) => rewrites.find((r) => configMatcher(path, r));
+
+  it("passes the Firebase CLI's schema", () => {
+    const validate = firebaseConfigValidate.getValidator();
+    expect(validate(firebase), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...firebase, hosting: { ...firebase.hosting, rewritez: [] } })).toBe(false);
+  });
 
   it('serves the built wizard', () => {
     expect(firebase.hosting.public).toBe('frontend/dist');
