@@ -181,6 +181,17 @@ describe('cloudbuild.yaml', () => {
     expect(cloudbuild.steps.map((s) => s.id)).toEqual([...new Set(cloudbuild.steps.map((s) => s.id))]);
   });
 
+  it('stops at once when a substitution without a default was not given', () => {
+    const preflight = step('preflight');
+    const required = Object.entries(cloudbuild.substitutions).filter(([, value]) => value === '');
+    expect(required.length).toBeGreaterThan(0);
+    for (const [name] of required) {
+      expect(preflight.env).toContain(`${name}=\${${name}}`);
+      expect(preflight.args?.join(' ')).toContain(name);
+    }
+    expect(step('install').waitFor).toEqual(['preflight']);
+  });
+
   it('runs install, lint and the tests before anything is pushed, and deploys the site after every service', () => {
     expect(step('install').args?.[0]).toBe('ci');
     expect(step('lint').waitFor).toEqual(['install']);
