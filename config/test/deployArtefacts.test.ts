@@ -121,6 +121,7 @@ describe('services/Dockerfile', () => {
       'apt lists not removed',
     ],
     ['FROM x:1.2.3\nUSER node\nCMD node main.js', 'CMD in shell form'],
+    ['FROM x:1.2.3\nRUN curl -s x | sh\nUSER node', 'a pipe without pipefail'],
     ['FROM x:1.2.3\nUSER node\nCMD ["node"]', 'no HEALTHCHECK'],
   ])('refuses %j (%s)', (bad, rule) => {
     expect(dockerfileProblems(bad).join('\n')).toContain(rule);

@@ -132,6 +132,21 @@ export function aptProblems(file: ReturnType<typeof parseDockerfile>): string[] 
   return problems;
 }
 
+/** A RUN with a pipe fails when any part fails, not only the last (hadolint DL4006). */
+export function pipefailProblems(file: ReturnType<typeof parseDockerfile>): string[] {
+  const problems: string[] = [];
+  for (const stage of file.stages) {
+    let pipefail = false;
+    for (const i of stage.instructions) {
+      if (i.keyword === 'SHELL') pipefail = /pipefail/.test(i.args);
+      if (i.keyword === 'RUN' && /[^|]\|[^|]/.test(i.args) && !pipefail && !/set -o pipefail/.test(i.args)) {
+        problems.push(`line ${i.line}: a pipe without pipefail`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** Every rule at once. */
 export function dockerfileProblems(text: string): string[] {
   const file = parseDockerfile(text);
@@ -142,6 +157,7 @@ export function dockerfileProblems(text: string): string[] {
     ...secretAndAddProblems(file),
     ...npmProblems(file),
     ...aptProblems(file),
+    ...pipefailProblems(file),
   ];
   if (!final.some((i) => i.keyword === 'HEALTHCHECK')) problems.push('the final stage has no HEALTHCHECK');
   const cmd = final.find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
