@@ -99,7 +99,7 @@ export function storyreelApi(http: HttpClient) {
     quota: () => http.json<Quota>('compose', 'GET', '/v1/quota'),
     keys: () => http.json<{ keys: StoredKey[] }>('api-key', 'GET', '/v1/keys').then((r) => r.keys),
     saveKey: (provider: KeyProvider, key: string) =>
-      http.json<StoredKey>('api-key', 'PUT', `/v1/keys/${enc(provider)}`, { body: { key } }),
+      http.json<StoredKey>('api-key', 'PUT', `/v1/keys/${enc(provider)}`, { body: { apiKey: key } }),
     testKey: (provider: KeyProvider) => http.json<StoredKey>('api-key', 'POST', `/v1/keys/${enc(provider)}/test`),
     removeKey: (provider: KeyProvider) => http.json<void>('api-key', 'DELETE', `/v1/keys/${enc(provider)}`),
     sli: () => http.json<Sli>('compose', 'GET', '/v1/sli'),

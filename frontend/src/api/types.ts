@@ -214,7 +214,10 @@ export interface Quota {
   used: number;
   remaining: number;
   resetsAt: string;
+  /** Movies made today with the user's own keys: counted, not charged. */
   byoKeyUsage: number;
+  /** Provider calls made today with the user's own keys, per provider. */
+  byoCalls: Record<KeyProvider, number>;
 }
 
 export const KEY_PROVIDERS = ['gemini', 'fal', 'elevenlabs', 'google-cloud'] as const;
@@ -225,7 +228,8 @@ export interface StoredKey {
   last4: string;
   createdAt: string;
   lastUsedAt: string | null;
-  status: string;
+  /** What the provider said when the key was stored or last tested. */
+  status: 'verified' | 'rejected' | 'not verified';
 }
 
 export interface Sli {

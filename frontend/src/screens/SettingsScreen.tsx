@@ -22,6 +22,7 @@ function QuotaPanel() {
   if (error) return <p className="notice notice-error">{humanMessage(error)}</p>;
   if (!quota) return <Skeleton lines={2} />;
   const used = quota.limit ? Math.min(100, Math.round((quota.used / quota.limit) * 100)) : 0;
+  const ownKeyCalls = KEY_PROVIDERS.map((p) => [p, quota.byoCalls?.[p] ?? 0] as const).filter(([, n]) => n > 0);
   return (
     <div>
       <p className="plan">
@@ -42,9 +43,22 @@ function QuotaPanel() {
         Resets {new Date(quota.resetsAt).toLocaleString()}. Movies made with your own keys: {quota.byoKeyUsage} (they
         don't count).
       </p>
+      {ownKeyCalls.length > 0 && (
+        <p className="hint">
+          Calls made with your own keys today:{' '}
+          {ownKeyCalls.map(([provider, calls]) => `${PROVIDER_NAMES[provider].name} ${calls}`).join(' · ')}
+        </p>
+      )}
     </div>
   );
 }
+
+/** The badge of a key's status: the provider took it, refused it, or could not be asked. */
+const STATUS_BADGE: Record<StoredKey['status'], string> = {
+  verified: 'badge-key-valid',
+  rejected: 'badge-key-invalid',
+  'not verified': '',
+};
 
 function KeyRow({ provider, stored, onChanged }: { provider: KeyProvider; stored?: StoredKey; onChanged(): void }) {
   const api = useApi();
@@ -81,7 +95,7 @@ function KeyRow({ provider, stored, onChanged }: { provider: KeyProvider; stored
         <small>For {what}</small>
         {stored ? (
           <small>
-            •••• {stored.last4} · <span className={`badge badge-key-${stored.status}`}>{stored.status}</span>
+            •••• {stored.last4} · <span className={`badge ${STATUS_BADGE[stored.status]}`}>{stored.status}</span>
             {stored.lastUsedAt ? ` · last used ${new Date(stored.lastUsedAt).toLocaleDateString()}` : ''}
           </small>
         ) : (

@@ -80,6 +80,12 @@ export async function revealKey(deps: KeyStoreDeps, uid: string, provider: Provi
   return doc ? open(deps.kek, doc.data.sealed, sealContext(uid, provider)) : null;
 }
 
+/** Records what the provider now says of the stored key. */
+export async function setKeyStatus(docs: DocStore, uid: string, provider: Provider, status: Verification) {
+  const doc = await docs.update<StoredKey>(COLLECTIONS.apiKeys, keyDocId(uid, provider), { status });
+  return metadataOf(doc.data);
+}
+
 /** Marks the key used; nothing to do when the user deleted it meanwhile. */
 export async function markKeyUsed(docs: DocStore, uid: string, provider: Provider, at: Date): Promise<void> {
   await docs

@@ -1,8 +1,8 @@
-import { badRequest, PROVIDER_LABELS, type Provider } from '@storyreel/shared';
+import type { Provider } from '@storyreel/shared';
 
-export type Verification = 'verified' | 'not verified';
+/** What the provider said of a key: it works, it refused it, or it could not be asked. */
+export type Verification = 'verified' | 'rejected' | 'not verified';
 
-/** Checks a key with its provider; throws 400 naming the provider when the provider refuses it. */
 export interface KeyVerifier {
   verify(provider: Provider, apiKey: string): Promise<Verification>;
 }
@@ -33,9 +33,9 @@ export interface HttpKeyVerifierOptions {
 }
 
 /**
- * Asks the provider. A refusal of the key is the user's to fix (400 naming
- * the provider); a provider that cannot be reached, is rate limiting or is
- * failing says nothing about the key, so the key is stored "not verified".
+ * Asks the provider. Only a refusal of the key is "rejected": a provider
+ * that cannot be reached, is rate limiting or is failing says nothing about
+ * the key, which is then "not verified".
  */
 export function httpKeyVerifier(options: HttpKeyVerifierOptions = {}): KeyVerifier {
   const doFetch = options.fetch ?? fetch;
@@ -58,14 +58,8 @@ export function httpKeyVerifier(options: HttpKeyVerifierOptions = {}): KeyVerifi
         return 'verified';
       }
       const text = await res.text().catch(() => '');
-      if (res.status === 401 || res.status === 403 || (res.status === 400 && KEY_INVALID.test(text))) {
-        const label = PROVIDER_LABELS[provider];
-        throw badRequest(`${label} rejected this key (HTTP ${res.status}); check that it is active and copied whole`, {
-          provider,
-          reason: 'rejected_by_provider',
-        });
-      }
-      return 'not verified';
+      const refused = res.status === 401 || res.status === 403 || (res.status === 400 && KEY_INVALID.test(text));
+      return refused ? 'rejected' : 'not verified';
     },
   };
 }

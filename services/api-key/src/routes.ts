@@ -1,9 +1,12 @@
 import {
+  badRequest,
   defineRoute,
   forbidden,
   INTERNAL_USAGE_PATH,
   notFound,
+  PROVIDER_LABELS,
   PROVIDERS,
+  type Provider,
   quotaRoutes,
   type RouteDefinition,
   recordByoCalls,
@@ -15,7 +18,7 @@ import { createKek } from './kek/createKek.js';
 import type { KeyEncryptionKey } from './kek/port.js';
 import { keysByKekVersion, type RewrapReport, rotateKek } from './kekRotation.js';
 import { checkKeyFormat } from './keyFormats.js';
-import { deleteKey, listKeys, markKeyUsed, revealKey, storeKey } from './keyStore.js';
+import { deleteKey, listKeys, markKeyUsed, revealKey, setKeyStatus, storeKey } from './keyStore.js';
 import { httpKeyVerifier, type KeyVerifier, offlineKeyVerifier } from './keyVerifier.js';
 
 export interface ApiKeyOptions {
@@ -32,10 +35,16 @@ const ProviderParams = z.object({ provider: z.enum(PROVIDERS) });
 const KeyMetadataResponse = z.object({
   provider: z.enum(PROVIDERS),
   last4: z.string(),
-  status: z.enum(['verified', 'not verified']),
+  status: z.enum(['verified', 'rejected', 'not verified']),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
 });
+
+const rejectedKey = (provider: Provider) =>
+  badRequest(`${PROVIDER_LABELS[provider]} rejected this key; check that it is active and copied whole`, {
+    provider,
+    reason: 'rejected_by_provider',
+  });
 
 /** A mesh service acting for a user: the only caller the internal routes serve a key to. */
 function onBehalfUser(caller: { kind: string }): UserCaller {
@@ -78,9 +87,24 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
       handler: async ({ params, body, caller }) => {
         const apiKey = checkKeyFormat(params.provider, body.apiKey);
         const status = await verifier.verify(params.provider, apiKey);
+        if (status === 'rejected') throw rejectedKey(params.provider);
         const uid = (caller as UserCaller).uid;
         const { key, replaced } = await storeKey(deps, { uid, provider: params.provider, apiKey, status, at: now() });
         return { ...key, replaced };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/keys/:provider/test',
+      summary: 'Ask the provider again whether your stored key works; the answer becomes its status',
+      auth: 'user',
+      params: ProviderParams,
+      response: KeyMetadataResponse,
+      handler: async ({ params, caller }) => {
+        const uid = (caller as UserCaller).uid;
+        const apiKey = await revealKey(deps, uid, params.provider);
+        if (!apiKey) throw notFound(`a stored ${params.provider} key`);
+        return setKeyStatus(ctx.docs, uid, params.provider, await verifier.verify(params.provider, apiKey));
       },
     }),
     defineRoute({

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpKeyVerifier } from '../src/keyVerifier.js';
 import { apiKeyRoutes } from '../src/routes.js';
-import { fakeProviders, GOOD_KEYS, REVOKED_ELEVENLABS_KEY, REVOKED_GEMINI_KEY } from './providerKeys.js';
+import { ACCEPTED, fakeProviders, GOOD_KEYS, REVOKED_ELEVENLABS_KEY, REVOKED_GEMINI_KEY } from './providerKeys.js';
 
 let providers: FakeProviderServer;
 let svc: TestService;
@@ -129,6 +129,36 @@ describe('storing keys', () => {
     expect(res.body).toMatchObject({ replaced: true, last4: GOOD_KEYS.fal.slice(-4) });
     const after = await svc.ctx.docs.get<{ sealed: { wrappedKey: string } }>(COLLECTIONS.apiKeys, 'alice_fal');
     expect(after?.data.sealed.wrappedKey).not.toBe(before?.data.sealed.wrappedKey);
+  });
+});
+
+describe('testing a stored key again', () => {
+  it('asks the provider with the stored key and keeps its answer as the status', async () => {
+    const test = (provider: string) => request(svc.app).post(`/v1/keys/${provider}/test`).set(userHeaders('alice'));
+    const ok = await test('fal');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ provider: 'fal', status: 'verified', last4: GOOD_KEYS.fal.slice(-4) });
+    expect(providers.received.at(-1)?.headers.authorization).toBe(`Key ${GOOD_KEYS.fal}`);
+
+    // The user revoked the key at fal since storing it.
+    ACCEPTED.delete(GOOD_KEYS.fal);
+    try {
+      const revoked = await test('fal');
+      expect(revoked.status).toBe(200);
+      expect(revoked.body.status).toBe('rejected');
+      expect(JSON.stringify(revoked.body)).not.toContain(GOOD_KEYS.fal);
+      const listed = (await request(svc.app).get('/v1/keys').set(userHeaders('alice'))).body.keys;
+      expect(listed.find((k: { provider: string }) => k.provider === 'fal').status).toBe('rejected');
+    } finally {
+      ACCEPTED.add(GOOD_KEYS.fal);
+    }
+    expect((await test('fal')).body.status).toBe('verified');
+  });
+
+  it('answers 404 when the user stored no key for the provider', async () => {
+    const res = await request(svc.app).post('/v1/keys/gemini/test').set(userHeaders('nobody'));
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
   });
 });
 

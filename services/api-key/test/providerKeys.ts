@@ -12,7 +12,8 @@ export const GOOD_KEYS = {
 export const REVOKED_GEMINI_KEY = 'AIzaSyRevokedGeminiKey0123456789abcdefg';
 export const REVOKED_ELEVENLABS_KEY = `sk_${'0f'.repeat(24)}`;
 
-const ACCEPTED = new Set<string>(Object.values(GOOD_KEYS));
+/** The keys the fake providers take; a test may revoke one, as a user can at the provider. */
+export const ACCEPTED = new Set<string>(Object.values(GOOD_KEYS));
 
 /**
  * One loopback server standing in for the four providers' cheap
