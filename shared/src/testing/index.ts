@@ -1,5 +1,6 @@
 export * from './fakeProviderServer.js';
 export * from './firestoreEmulator.js';
+export * from './frameSample.js';
 export * from './freePort.js';
 export * from './mediaProbe.js';
 export * from './testEnv.js';
