@@ -1,3 +1,4 @@
+import type { ProviderCallContext } from '@storyreel/shared';
 import type { StyleId } from './styles.js';
 
 /**
@@ -17,6 +18,10 @@ export interface ImageRequest {
 export interface ImageProvider {
   readonly id: string;
   readonly version: string;
-  /** A JPEG or PNG of exactly width x height. */
-  generate(prompt: string, request: ImageRequest): Promise<Buffer>;
+  /**
+   * A JPEG, PNG or WebP, ideally width x height (a cloud model may give
+   * another size: it is cropped to fit when stored). `context` says whom it
+   * is for: a cloud provider is called with their key when they stored one.
+   */
+  generate(prompt: string, request: ImageRequest, context?: ProviderCallContext): Promise<Buffer>;
 }

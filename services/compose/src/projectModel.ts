@@ -73,6 +73,10 @@ export interface StoryboardSummary {
   truncated: boolean;
   estimatedSeconds: number;
   targetSeconds: number;
+  /** Who cut the scenes (`offline`, `gemini:<model>`); absent on storyboards made before planners had names. */
+  planner?: string;
+  /** Why the storyboard is not what was asked for: a cloud planner fell back to the offline splitter. */
+  note?: string;
 }
 
 export interface ProjectData {

@@ -127,6 +127,8 @@ export const ProjectViewSchema = z.object({
       truncated: z.boolean(),
       estimatedSeconds: z.number(),
       targetSeconds: z.number(),
+      planner: z.string().optional().describe('who cut the scenes: offline, or gemini:<model>'),
+      note: z.string().optional().describe('why the storyboard is not what was asked for (a planner fell back)'),
     })
     .nullable(),
   createdAt: z.string(),

@@ -5,7 +5,7 @@ import { DEFAULT_CAPTIONS, defaultMusic, defaultVoice } from './projectDefaults.
 import { type Aspect, PROJECTS, type ProjectData, type Scene } from './projectModel.js';
 import { newProjectId } from './randomIds.js';
 import { applySceneEdits, type SceneEdit } from './sceneEdits.js';
-import { splitStory } from './sceneSplitter.js';
+import { offlinePlanner, type StoryboardPlanner } from './storyboardPlanner.js';
 import type { StyleId } from './styles.js';
 
 /**
@@ -18,6 +18,8 @@ export interface ProjectPorts {
   docs: DocStore;
   blobs: BlobStore;
   mediaBucket: string;
+  /** Cuts stories into scenes; the offline splitter when absent. */
+  planner?: StoryboardPlanner;
   now?: () => Date;
   log?: { warn(obj: object, msg: string): void };
 }
@@ -160,7 +162,8 @@ export async function storyboardProject(
   const doc = await readOwnedProject(ports.docs, uid, projectId);
   if (options.expectedVersion !== undefined) assertVersion(doc, options.expectedVersion);
   const targetSeconds = options.targetSeconds ?? doc.data.targetSeconds;
-  const split = splitStory(doc.data.story, { targetSeconds, language: doc.data.language });
+  const planner = ports.planner ?? offlinePlanner;
+  const split = await planner.plan(doc.data.story, { targetSeconds, language: doc.data.language }, { userId: uid });
   const scenes = keepUnchanged(doc.data.scenes, split.scenes);
   return ports.docs.update<ProjectData>(
     PROJECTS,
@@ -168,7 +171,12 @@ export async function storyboardProject(
     {
       scenes,
       targetSeconds,
-      storyboard: { ...split.summary, createdAt: stamp(ports) },
+      storyboard: {
+        ...split.summary,
+        planner: split.planner,
+        ...(split.note ? { note: split.note } : {}),
+        createdAt: stamp(ports),
+      },
       updatedAt: stamp(ports),
     },
     { expectedVersion: doc.version },

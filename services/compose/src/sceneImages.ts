@@ -5,6 +5,7 @@ import {
   type DocStore,
   formatGsPath,
   notFound,
+  type ProviderCallContext,
   type StoredDoc,
 } from '@storyreel/shared';
 import sharp from 'sharp';
@@ -53,10 +54,19 @@ export function imagePathFor(ports: ImagePorts, uid: string, projectId: string, 
 }
 
 /** Draws (or finds) the picture for these inputs; never touches the project document. */
-async function ensureImage(ports: ImagePorts, path: string, inputs: ImageInputs): Promise<boolean> {
+async function ensureImage(
+  ports: ImagePorts,
+  path: string,
+  inputs: ImageInputs,
+  context: ProviderCallContext,
+): Promise<boolean> {
   if (await ports.blobs.exists(path)) return true;
   const size = IMAGE_SIZE[inputs.aspect];
-  const drawn = await ports.images.generate(inputs.prompt, { style: inputs.style, ...size, seed: inputs.seed });
+  const drawn = await ports.images.generate(
+    inputs.prompt,
+    { style: inputs.style, ...size, seed: inputs.seed },
+    context,
+  );
   await ports.blobs.put(path, await asJpeg(drawn, size.width, size.height), { contentType: 'image/jpeg' });
   return false;
 }
@@ -102,7 +112,7 @@ export async function generateSceneImage(
     seed: change.reroll ? newSeed() : (change.seed ?? scene.seed),
   };
   const path = imagePathFor(ports, uid, projectId, inputs);
-  const cached = await ensureImage(ports, path, inputs);
+  const cached = await ensureImage(ports, path, inputs, { userId: uid });
   const project = await recordImages(ports.docs, doc, [{ sceneId, before: scene, inputs, path }]);
   const updated = project.data.scenes.find((s) => s.id === sceneId) as Scene;
   return { project, scene: updated, cached };
@@ -154,7 +164,7 @@ export async function generateMissingImages(
     while (next < work.length) {
       options.signal?.throwIfAborted();
       const item = work[next++] as (typeof work)[number];
-      item.cached = await ensureImage(ports, item.path, item.inputs);
+      item.cached = await ensureImage(ports, item.path, item.inputs, { userId: uid, signal: options.signal });
       options.onProgress?.(++done, work.length);
     }
   };

@@ -78,20 +78,53 @@ export function splitStory(story: string, options: SplitOptions): SplitResult {
   }
 
   const groups = groupPieces(pieces, sceneCountFor(targetSeconds, keptUnits, maxUnits, pieces.length), maxUnits);
-  const scenes = toScenes(groups.slice(0, MAX_SCENES), language, targetSeconds, options);
-  const sceneUnits = groups
-    .slice(0, MAX_SCENES)
-    .flat()
-    .reduce((sum, p) => sum + p.units, 0);
+  const drafts = groups.slice(0, MAX_SCENES).map(
+    (group): SceneDraft => ({
+      text: group.reduce((acc, p) => joinText(acc, p.text), ''),
+      units: group.reduce((sum, p) => sum + p.units, 0),
+      paragraphStart: group[0]?.paragraphStart ?? false,
+    }),
+  );
   const cut = truncated || groups.length > MAX_SCENES;
+  return storyboardOf(drafts, {
+    story,
+    language,
+    targetSeconds,
+    truncated: cut,
+    options,
+  });
+}
+
+/** One scene as a planner cut it, before timing and shot direction. */
+export interface SceneDraft {
+  text: string;
+  units: number;
+  /** The scene opens a paragraph: a softer transition leads into it. */
+  paragraphStart: boolean;
+  /** A planner's own picture description; else one is made from the text. */
+  imagePrompt?: string;
+}
+
+/**
+ * Scenes and summary from drafts, whoever cut them (this splitter or a
+ * cloud planner): durations from the words, paced towards the target,
+ * motions, transitions and seeds.
+ */
+export function storyboardOf(
+  drafts: readonly SceneDraft[],
+  context: { story: string; language: string; targetSeconds: number; truncated: boolean; options: SplitOptions },
+): SplitResult {
+  const { story, language, targetSeconds, truncated } = context;
+  const scenes = toScenes(drafts, language, targetSeconds, context.options);
+  const sceneUnits = drafts.reduce((sum, d) => sum + d.units, 0);
   return {
     scenes,
     language,
     summary: {
       unit: speechPace(language).unit,
-      storyUnits: cut ? speechUnitsOfLongText(story, language) : sceneUnits,
+      storyUnits: truncated ? speechUnitsOfLongText(story, language) : sceneUnits,
       keptUnits: sceneUnits,
-      truncated: cut,
+      truncated,
       estimatedSeconds: round1(scenes.reduce((sum, s) => sum + s.durationSeconds, 0)),
       targetSeconds,
     },
@@ -137,37 +170,30 @@ function groupPieces(pieces: readonly StoryPiece[], sceneCount: number, maxUnits
 }
 
 function toScenes(
-  groups: readonly StoryPiece[][],
+  drafts: readonly SceneDraft[],
   language: string,
   targetSeconds: number,
   options: SplitOptions,
 ): Scene[] {
   const newId = options.newId ?? newSceneId;
   const seed = options.newSeedValue ?? newSeed;
-  const reading = groups.map((group) =>
-    Math.max(
-      MIN_SCENE_SECONDS,
-      narrationSeconds(
-        group.reduce((sum, p) => sum + p.units, 0),
-        language,
-      ) + BREATH_SECONDS,
-    ),
+  const reading = drafts.map((draft) =>
+    Math.max(MIN_SCENE_SECONDS, narrationSeconds(draft.units, language) + BREATH_SECONDS),
   );
   const total = reading.reduce((a, b) => a + b, 0);
   const stretch = total < targetSeconds ? Math.min(MAX_STRETCH, targetSeconds / total) : 1;
   let previous: Motion | undefined;
-  return groups.map((group, i) => {
-    const text = group.reduce((acc, p) => joinText(acc, p.text), '');
-    const next = groups[i + 1];
-    const motion = chooseMotion(text, i, previous);
+  return drafts.map((draft, i) => {
+    const next = drafts[i + 1];
+    const motion = chooseMotion(draft.text, i, previous);
     previous = motion;
     return {
       id: newId(),
-      text,
-      imagePrompt: imagePromptFor(text, language),
+      text: draft.text,
+      imagePrompt: draft.imagePrompt ?? imagePromptFor(draft.text, language),
       durationSeconds: round1((reading[i] as number) * stretch),
       motion,
-      transition: chooseTransition(next?.map((p) => p.text).join(' '), next?.[0]?.paragraphStart ?? false),
+      transition: chooseTransition(next?.text, next?.paragraphStart ?? false),
       seed: seed(),
       imagePath: null,
     };
