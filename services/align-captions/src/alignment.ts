@@ -70,7 +70,9 @@ export async function alignAudio(
   if (await deps.blobs.exists(cachePath)) {
     return { words: JSON.parse((await deps.blobs.get(cachePath)).toString('utf8')) as WordTiming[], cached: true };
   }
-  const aligned = await deps.aligner.align(audio, text, request.language);
+  const aligned = await deps.aligner.align(audio, text, request.language, {
+    userId: request.caller.kind === 'user' ? request.caller.uid : undefined,
+  });
   const words = wordsAsWritten(text, aligned);
   await deps.blobs.put(cachePath, JSON.stringify(words), { contentType: 'application/json' });
   return { words, cached: false };
