@@ -72,6 +72,7 @@ export function jobRoutes(ctx: JobContext, deps: JobDeps): RouteDefinition[] {
     runner: runnerOf(ctx, deps, settings),
     leaseMs: settings.leaseMs,
     events: settings.events,
+    ...(deps.ownKeys ? { ownKeys: deps.ownKeys } : {}),
   });
 }
 

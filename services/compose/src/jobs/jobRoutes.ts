@@ -21,10 +21,13 @@ import { streamJobEvents } from './jobEvents.js';
 import type { JobQueue } from './jobQueue.js';
 import type { JobRunner } from './jobRunner.js';
 import type { JobStore } from './jobStore.js';
+import type { OwnKeysCheck } from './movieOutcomes.js';
 import { movieProject } from './movieProject.js';
 
 export interface JobRouteDeps {
   docs: DocStore;
+  /** A user whose renders run on their own keys only is not held to the plan's daily limit. */
+  ownKeys?: OwnKeysCheck;
   store: JobStore;
   queue: JobQueue;
   runner: JobRunner;
@@ -162,6 +165,12 @@ function retried(job: Job, at: Date): Partial<Job> {
 export function jobRoutes(deps: JobRouteDeps) {
   const { docs, store, queue } = deps;
 
+  /** The plan's limit, unless the render will not be charged (api-key not answering: it will be). */
+  async function checkPlan(user: UserCaller): Promise<void> {
+    const ownKeysOnly = deps.ownKeys ? await deps.ownKeys(user.uid).catch(() => false) : false;
+    if (!ownKeysOnly) await checkQuota(docs, user);
+  }
+
   /** A job nobody will run is failed at once, so the user can retry it instead of waiting forever. */
   async function enqueue(jobId: string): Promise<void> {
     try {
@@ -195,7 +204,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         if (project.scenes.length === 0)
           throw unprocessable('the project has no scenes yet: make its storyboard first');
         // Checked now, charged only when the movie is made.
-        await checkQuota(docs, user);
+        await checkPlan(user);
         const job = newJob({
           id: randomUUID(),
           projectId: params.id,
@@ -312,7 +321,7 @@ export function jobRoutes(deps: JobRouteDeps) {
         if (!retryable(doc.data)) {
           throw conflict(`only a failed or cancelled job can be retried; this one is ${doc.data.status}`);
         }
-        await checkQuota(docs, user);
+        await checkPlan(user);
         const again = await docs.transaction(async (tx) => {
           const fresh = await tx.get<Job>(JOBS, doc.id);
           if (!fresh || !retryable(fresh.data)) throw conflict('the job changed meanwhile; reload it');

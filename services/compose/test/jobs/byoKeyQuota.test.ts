@@ -1,5 +1,5 @@
-import { PROVIDERS, quotaStatus } from '@storyreel/shared';
-import { createTestService, fakeProviderServer, userHeaders } from '@storyreel/shared/testing';
+import { chargeQuota, PROVIDERS, quotaStatus } from '@storyreel/shared';
+import { createTestService, fakeProviderServer, type TestService, userHeaders } from '@storyreel/shared/testing';
 import supertest from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIllustrator } from '../../src/adapters/illustrator.js';
@@ -24,7 +24,8 @@ async function fakeApiKey(answer?: () => { status: number; json: unknown }) {
   return server;
 }
 
-async function renderFor(uid: string, apiKeyUrl: string) {
+/** Compose in cloud mode, wired as in production (movieJobDeps), with the other services faked. */
+async function cloudCompose(apiKeyUrl: string): Promise<TestService> {
   const fake = fakeMesh();
   const deps = (ctx: Parameters<typeof movieJobDeps>[0]) => ({
     ...movieJobDeps(ctx, createIllustrator()),
@@ -34,7 +35,7 @@ async function renderFor(uid: string, apiKeyUrl: string) {
   const svc = await createTestService({
     name: 'compose',
     routes: (ctx) => jobRoutes(ctx, deps(ctx)),
-    // Cloud mode with a platform Gemini key: a user without their own keys would spend it.
+    // A platform Gemini key: a user without their own keys would spend it.
     envOverrides: {
       PROVIDERS: 'cloud',
       GEMINI_API_KEY: 'platform-gemini',
@@ -44,18 +45,22 @@ async function renderFor(uid: string, apiKeyUrl: string) {
   cleanups.push(() => svc.close());
   const worker = startJobWorker(svc.ctx, deps(svc.ctx));
   cleanups.push(() => worker.stop());
+  return svc;
+}
+
+const quotaOf = (svc: TestService, uid: string) => quotaStatus(svc.ctx.docs, { kind: 'user', uid, plan: 'free' });
+
+/** Renders a project of `uid` to the end; the quota once the job's end is recorded. */
+async function renderFor(svc: TestService, uid: string, before = 0) {
   await seedProject(svc.ctx.docs, `p-${uid}`, uid, 2);
-  const { body } = await supertest(svc.app)
-    .post(`/v1/projects/p-${uid}/render`)
-    .set(userHeaders(uid))
-    .send({})
-    .expect(202);
-  const job = await jobReaches(svc.ctx.docs, body.job.id, 'succeeded', 'failed');
+  const res = await supertest(svc.app).post(`/v1/projects/p-${uid}/render`).set(userHeaders(uid)).send({});
+  expect(res.status).toBe(202);
+  const job = await jobReaches(svc.ctx.docs, res.body.job.id, 'succeeded', 'failed');
   expect(job.status).toBe('succeeded');
   // The quota is settled just after the job's success is written.
   return eventually(async () => {
-    const quota = await quotaStatus(svc.ctx.docs, { kind: 'user', uid, plan: 'free' });
-    expect(quota.used + quota.byoKeyUsage).toBe(1);
+    const quota = await quotaOf(svc, uid);
+    expect(quota.used + quota.byoKeyUsage).toBe(before + 1);
     return quota;
   });
 }
@@ -63,16 +68,20 @@ async function renderFor(uid: string, apiKeyUrl: string) {
 describe("a movie job made with the user's own keys", () => {
   it('is counted as BYO usage and does not consume the plan quota', async () => {
     const api = await fakeApiKey();
-    const quota = await renderFor('byo', api.url);
+    const quota = await renderFor(await cloudCompose(api.url), 'byo');
     expect(quota).toMatchObject({ used: 0, remaining: 10, byoKeyUsage: 1 });
-    // The check asked api-key, for the job's owner, about every provider.
-    const asked = api.received.filter((r) => r.headers['x-storyreel-user'] === 'byo').map((r) => r.path);
-    expect(asked.sort()).toEqual(PROVIDERS.map((p) => `/internal/v1/keys/${p}`).sort());
+    // Compose asked api-key, for the job's owner, about every provider.
+    const asked = new Set(api.received.filter((r) => r.headers['x-storyreel-user'] === 'byo').map((r) => r.path));
+    expect([...asked].sort()).toEqual(PROVIDERS.map((p) => `/internal/v1/keys/${p}`).sort());
   });
 
   it('is charged to the plan when a platform key could have been used', async () => {
     const api = await fakeApiKey();
-    expect(await renderFor('plain', api.url)).toMatchObject({ used: 1, remaining: 9, byoKeyUsage: 0 });
+    expect(await renderFor(await cloudCompose(api.url), 'plain')).toMatchObject({
+      used: 1,
+      remaining: 9,
+      byoKeyUsage: 0,
+    });
   });
 
   it('is charged to the plan when api-key cannot say', async () => {
@@ -80,6 +89,17 @@ describe("a movie job made with the user's own keys", () => {
       status: 403,
       json: { error: { code: 'permission_denied', message: 'no' } },
     }));
-    expect(await renderFor('byo', api.url)).toMatchObject({ used: 1, byoKeyUsage: 0 });
+    expect(await renderFor(await cloudCompose(api.url), 'byo')).toMatchObject({ used: 1, byoKeyUsage: 0 });
+  });
+
+  it("is not held to the plan's daily limit, which still binds a user without all keys", async () => {
+    const api = await fakeApiKey();
+    const svc = await cloudCompose(api.url);
+    for (const uid of ['byo', 'plain']) for (let i = 0; i < 10; i++) await chargeQuota(svc.ctx.docs, uid);
+    await seedProject(svc.ctx.docs, 'p-plain', 'plain', 2);
+    const refused = await supertest(svc.app).post('/v1/projects/p-plain/render').set(userHeaders('plain')).send({});
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(await renderFor(svc, 'byo', 10)).toMatchObject({ used: 10, remaining: 0, byoKeyUsage: 1 });
   });
 });
