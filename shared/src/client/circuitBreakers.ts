@@ -7,9 +7,13 @@ export interface DownstreamBreaker {
   isRejection(err: unknown): boolean;
   /** Seconds until the breaker lets a trial call through. */
   retryAfterSeconds(): number;
+  /** What the last failed call said: the cause worth showing once calls are refused unseen. */
+  lastFailure(): string | undefined;
 }
 
 const RESET_TIMEOUT_MS = 10_000;
+/** Enough for FFmpeg's last error line; a whole stderr tail would bury the message it is part of. */
+const MAX_FAILURE_CHARS = 300;
 
 /**
  * One breaker per downstream for the whole process, shared by every client
@@ -20,6 +24,7 @@ const breakers = new Map<string, DownstreamBreaker>();
 
 function createBreaker(): DownstreamBreaker {
   let openedAt = 0;
+  let lastFailure: string | undefined;
   const breaker = new CircuitBreaker((attempt: () => Promise<unknown>) => attempt(), {
     // Each attempt has its own AbortSignal timeout; opossum's would leave the request running.
     timeout: false,
@@ -33,10 +38,15 @@ function createBreaker(): DownstreamBreaker {
   breaker.on('open', () => {
     openedAt = Date.now();
   });
+  breaker.on('failure', (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    lastFailure = message.length > MAX_FAILURE_CHARS ? `${message.slice(0, MAX_FAILURE_CHARS)}…` : message;
+  });
   return {
     fire: <T>(attempt: () => Promise<T>) => breaker.fire(attempt) as Promise<T>,
     isRejection: (err) => (err as { code?: string } | undefined)?.code === 'EOPENBREAKER',
     retryAfterSeconds: () => Math.max(1, Math.ceil((openedAt + RESET_TIMEOUT_MS - Date.now()) / 1000)),
+    lastFailure: () => lastFailure,
   };
 }
 

@@ -66,7 +66,12 @@ export async function callWithRetries<T>(attempt: () => Promise<T>, options: Ret
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;
       if (breaker.isRejection(err)) {
-        throw unavailable(`${options.downstream} is unavailable`, breaker.retryAfterSeconds());
+        // Refused unseen: say why it was opened, or a job fails with no trace of the cause.
+        const last = breaker.lastFailure();
+        throw unavailable(
+          `${options.downstream} is unavailable${last ? ` (its last error: ${last})` : ''}`,
+          breaker.retryAfterSeconds(),
+        );
       }
       const retryAfter = isAppError(err) ? err.retryAfterSeconds : undefined;
       const final =

@@ -126,12 +126,17 @@ describe('service client: circuit breaker', () => {
     expect(server.received).toHaveLength(3);
     // Attempts 4 and 5 fail too: 5 calls, all failures, the breaker opens before a 6th.
     const second = failure(await client.get('/v1/x').catch((e) => e));
-    expect(second).toMatchObject({ code: 'unavailable', status: 503, message: 'music is unavailable' });
+    // Refused unseen, yet it says what the downstream last answered.
+    expect(second).toMatchObject({
+      code: 'unavailable',
+      status: 503,
+      message: 'music is unavailable (its last error: down)',
+    });
     expect(server.received).toHaveLength(5);
     const started = Date.now();
     const third = failure(await client.get('/v1/x').catch((e) => e));
     expect(Date.now() - started).toBeLessThan(50);
-    expect(third).toMatchObject({ code: 'unavailable', message: 'music is unavailable' });
+    expect(third).toMatchObject({ code: 'unavailable', message: 'music is unavailable (its last error: down)' });
     expect(third.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(third.retryAfterSeconds).toBeLessThanOrEqual(10);
     expect(server.received).toHaveLength(5);
@@ -152,7 +157,10 @@ describe('service client: circuit breaker', () => {
     const calls = server.received.length;
     const res = await supertest(svc.app).get('/v1/music-proxy').set(userHeaders('alice'));
     expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({ code: 'unavailable', message: 'music is unavailable' });
+    expect(res.body.error).toMatchObject({
+      code: 'unavailable',
+      message: 'music is unavailable (its last error: boom)',
+    });
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(server.received.length).toBe(calls);
   });
