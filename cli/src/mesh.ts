@@ -2,7 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { type Env, GATEWAY_PORT, parseEnv, SERVICES, type ServiceEntry, serviceUrl } from '@storyreel/config';
+import {
+  type Env,
+  GATEWAY_PORT,
+  parseEnv,
+  SERVICES,
+  type ServiceEntry,
+  type ServiceName,
+  serviceEntry,
+  serviceUrl,
+} from '@storyreel/config';
 import { createBlobStore, createDocStore, createLogger, type DocStore } from '@storyreel/shared';
 import pino from 'pino';
 import { createGateway } from './gateway.js';
@@ -17,6 +26,12 @@ export interface RunningMesh {
   processEnv: NodeJS.ProcessEnv;
   dataDir: string;
   logDir: string;
+  /** A movie job worker as a process of its own (kill it to see another resume its job). */
+  startWorker(extraEnv?: NodeJS.ProcessEnv): ChildProcess;
+  /** Stops one service this mesh started, as if its instance died; its port stops answering. */
+  stopService(name: ServiceName): Promise<void>;
+  /** Starts a stopped service again (optionally with other env) and waits until it is healthy. */
+  startService(name: ServiceName, extraEnv?: NodeJS.ProcessEnv): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,28 +99,28 @@ export async function startMesh(
     ...options.extraEnv,
   };
   const env = parseEnv(rawEnv);
-  const children: ChildProcess[] = [];
+  const children = new Map<ServiceName, ChildProcess>();
+  const workers: ChildProcess[] = [];
+  const stopChild = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
   const stopChildren = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-          }),
-      ),
-    );
+    await Promise.all([...children.values(), ...workers].map(stopChild));
+  };
+  const launch = async (entry: ServiceEntry, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const child = startService(entry, { ...rawEnv, ...extraEnv }, logDir, entry.localPort + offset);
+    children.set(entry.name, child);
+    await waitHealthy(serviceUrl(env, entry.name), child, entry.name, 60_000);
   };
   try {
     await Promise.all(
       SERVICES.map(async (entry) => {
-        const url = serviceUrl(env, entry.name);
-        if (await isUp(url)) return;
-        const child = startService(entry, rawEnv, logDir, entry.localPort + offset);
-        children.push(child);
-        await waitHealthy(url, child, entry.name, 60_000);
+        if (await isUp(serviceUrl(env, entry.name))) return;
+        await launch(entry);
       }),
     );
   } catch (err) {
@@ -136,6 +151,24 @@ export async function startMesh(
     processEnv: rawEnv,
     dataDir,
     logDir,
+    startWorker(extraEnv = {}) {
+      const worker = spawn(process.execPath, [join(REPO_ROOT, 'services/compose/dist/jobs/workerMain.js')], {
+        env: { ...rawEnv, ...extraEnv },
+        stdio: 'ignore',
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async stopService(name) {
+      const child = children.get(name);
+      if (!child) throw new Error(`${name} was not started by this mesh`);
+      await stopChild(child);
+    },
+    async startService(name, extraEnv) {
+      const child = children.get(name);
+      if (child && child.exitCode === null && child.signalCode === null) throw new Error(`${name} is running`);
+      await launch(serviceEntry(name), extraEnv);
+    },
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../src/apiClient.js';
 import { makeMovie } from '../src/makeMovie.js';
 import { type RunningMesh, startMesh } from '../src/mesh.js';
-import { REPO_ROOT } from '../src/repoRoot.js';
 
 /**
  * The whole product on one machine: the real services as separate processes
@@ -62,15 +60,8 @@ describe('story to movie through the local mesh', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  function startWorker(): ChildProcess {
-    return spawn(process.execPath, [join(REPO_ROOT, 'services/compose/dist/jobs/workerMain.js')], {
-      env: mesh.processEnv,
-      stdio: 'ignore',
-    });
-  }
-
   it('makes a narrated, captioned, scored 9:16 movie and publishes it', async () => {
-    const worker = startWorker();
+    const worker = mesh.startWorker();
     try {
       const storyFile = join(work, 'fox.txt');
       writeFileSync(storyFile, STORY);
@@ -150,7 +141,7 @@ describe('story to movie through the local mesh', () => {
     type JobView = { status: string; stage: string; steps: Record<string, StepView>; result?: { videoPath: string } };
     const read = async () => (await api.get<{ job: JobView }>(`/compose/v1/jobs/${job.id}`)).job;
 
-    const first = startWorker();
+    const first = mesh.startWorker();
     let seen: JobView;
     const deadline = Date.now() + 120_000;
     do {
@@ -162,7 +153,7 @@ describe('story to movie through the local mesh', () => {
     const finished = Object.entries(seen.steps).filter(([, s]) => s.status === 'done');
     expect(finished.map(([name]) => name)).toEqual(expect.arrayContaining(['images', 'narrate', 'captions']));
 
-    const second = startWorker();
+    const second = mesh.startWorker();
     try {
       let end: JobView;
       do {
