@@ -127,21 +127,38 @@ describe('services/Dockerfile', () => {
     expect(dockerfileProblems(bad).join('\n')).toContain(rule);
   });
 
-  it('is not sent media, local state, dependencies or env files as build context', () => {
-    const ignored = read('.dockerignore').split('\n');
+  const dockerignore = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+
+  it('gets a build context that lets in only what it copies', () => {
+    expect(dockerignore[0]).toBe('*');
+    const allowed = dockerignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+    const copied = [...text.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1].trim().split(/\s+/).slice(0, -1));
+    expect(copied.length).toBeGreaterThan(5);
+    for (const source of copied) {
+      expect(
+        allowed.some((a) => source === a || source.startsWith(`${a}/`)),
+        `${source} is left out`,
+      ).toBe(true);
+    }
+  });
+
+  it('keeps dependencies, build output, local state, env and key files and media out of the context', () => {
     for (const pattern of [
       '**/node_modules',
       '**/dist',
-      '.data',
-      'out',
-      '.out',
-      '.git',
-      'media',
-      '**/*.mp4',
+      '**/.data',
+      '**/out',
+      '**/.out',
       '**/.env',
+      '**/*.key',
+      '**/*.mp4',
     ]) {
-      expect(ignored).toContain(pattern);
+      expect(dockerignore).toContain(pattern);
     }
+    expect(dockerignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1))).not.toContain('.git');
   });
 });
 
