@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, matchesGlob } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -143,6 +143,18 @@ describe('services/Dockerfile', () => {
         `${source} is left out`,
       ).toBe(true);
     }
+  });
+
+  it('lets in every source file the build compiles', () => {
+    const denied = dockerignore.filter((l) => l !== '*' && !l.startsWith('!'));
+    const sources = ['config/src', 'shared/src', ...SERVICES.map((s) => `services/${s.name}/src`)].flatMap((dir) =>
+      readdirSync(join(repo, dir), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(repo.length)),
+    );
+    expect(sources.length).toBeGreaterThan(50);
+    const left = sources.filter((f) => denied.some((p) => matchesGlob(f, p) || matchesGlob(f, `${p}/**`)));
+    expect(left).toEqual([]);
   });
 
   it('keeps dependencies, build output, local state, env and key files and media out of the context', () => {
