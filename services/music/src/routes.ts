@@ -2,6 +2,7 @@ import { type Caller, defineRoute, forbidden, notFound, type ServiceContext } fr
 import { z } from 'zod';
 import { findMood, MOOD_IDS, MOODS, type Mood } from './moods.js';
 import { soundtrackCache } from './soundtrackCache.js';
+import type { SoundtrackSource } from './soundtrackSource.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 export const PREVIEW_SECONDS = 10;
@@ -67,12 +68,14 @@ function ownerOf(caller: Caller): string {
   throw forbidden('soundtracks belong to a user: call on behalf of one (x-storyreel-user)');
 }
 
-export function musicRoutes(ctx: ServiceContext) {
+/** `source`: a cloud music model; absent, soundtracks are composed and synthesised here. */
+export function musicRoutes(ctx: ServiceContext, source?: SoundtrackSource) {
   const storedSoundtrack = soundtrackCache({
     blobs: ctx.blobs,
     mediaBucket: ctx.buckets.media,
     ffmpegPath: ctx.env.FFMPEG_PATH,
     soundfontPath: ctx.env.SOUNDFONT_PATH,
+    ...(source ? { source } : {}),
   });
 
   return [
@@ -99,7 +102,7 @@ export function musicRoutes(ctx: ServiceContext) {
         const prefix = body.projectId ? `users/${uid}/projects/${body.projectId}/music` : `users/${uid}/music`;
         const { durationSeconds, tempo, seed, format } = body;
         const started = Date.now();
-        const stored = await storedSoundtrack({ mood, durationSeconds, tempo, seed, format, prefix });
+        const stored = await storedSoundtrack({ mood, durationSeconds, tempo, seed, format, prefix, userId: uid });
         log.info(
           { mood: mood.id, durationSeconds, format, cached: stored.cached, ms: Date.now() - started },
           'soundtrack ready',

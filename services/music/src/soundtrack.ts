@@ -8,10 +8,15 @@ import { synthesize } from './synth.js';
 export interface SoundtrackTools {
   ffmpegPath: string;
   soundfontPath: string;
+  /**
+   * Audio from elsewhere (a cloud model) instead of the synth playing the
+   * composition: 48 kHz stereo f32le, at least as long, made in `workDir`.
+   */
+  pcm?: (workDir: string) => Promise<AsyncIterable<Uint8Array>>;
 }
 
 /**
- * Synthesises and masters a composition into a file in a private temp folder,
+ * Synthesises (or takes from a cloud source) and masters a composition into a file in a private temp folder,
  * hands it to `use` (to upload it), and removes the folder whatever happens.
  */
 export async function withRenderedSoundtrack<T>(
@@ -23,10 +28,12 @@ export async function withRenderedSoundtrack<T>(
   const dir = await mkdtemp(join(tmpdir(), 'storyreel-music-'));
   try {
     const output = join(dir, `soundtrack.${format}`);
-    const pcm = synthesize(composition.midi.toArray(), {
-      soundfontPath: tools.soundfontPath,
-      seconds: composition.durationSeconds,
-    });
+    const pcm = tools.pcm
+      ? await tools.pcm(dir)
+      : synthesize(composition.midi.toArray(), {
+          soundfontPath: tools.soundfontPath,
+          seconds: composition.durationSeconds,
+        });
     await master(tools.ffmpegPath, pcm, dir, { output, durationSeconds: composition.durationSeconds, format });
     return await use(output);
   } finally {
