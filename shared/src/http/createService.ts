@@ -122,6 +122,8 @@ export function createService(options: ServiceOptions): Service {
     });
     // Cloud Run sends SIGTERM before it stops an instance: tell keep-alive clients to reconnect elsewhere.
     if (state.draining) res.setHeader('connection', 'close');
+    // Answers (errors too) may quote what a caller sent: a browser must never sniff them into HTML.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
 
