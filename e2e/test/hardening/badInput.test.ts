@@ -32,6 +32,9 @@ let bobProject: string;
 let bobJob: string;
 /** Any caller's idempotency key is theirs alone; this one is alice's. */
 const REPLAYED_KEY = 'hardening-replayed-key-1';
+/** Fake keys of the right (and a wrong) shape; the offline verifier never calls the provider. */
+const GEMINI_KEY = `AIza${'B'.repeat(35)}`;
+const PASTED_BAD_KEY = `AIza${'Q7'.repeat(17)}`;
 const trap = { hits: [] as string[], port: 0, server: http.createServer() };
 
 const api = (name: MeshServiceName) => supertest(world.app(name));
@@ -555,11 +558,149 @@ const cases: BadInputCase[] = [
     status: 401,
     code: 'unauthenticated',
   },
+
+  // polish: the movie path is checked like every gs:// path, and only the owner's movie may be polished.
   {
-    name: 'polish: a route it does not have (404)',
-    send: () => api('polish').post('/v1/unknown').set(alice).send({}),
+    name: 'polish: a movie path that climbs out with .. (400)',
+    send: () =>
+      api('polish')
+        .post('/v1/polish')
+        .set(alice)
+        .send({ videoPath: `gs://${media()}/users/alice/../bob/m.mp4`, denoise: 'light' }),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'polish: a movie in a foreign bucket (400)',
+    send: () =>
+      api('polish')
+        .post('/v1/polish')
+        .set(alice)
+        .send({ videoPath: 'gs://attacker-bucket/users/alice/m.mp4', denoise: 'light' }),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: "polish: bob's movie as alice (404)",
+    send: () =>
+      api('polish')
+        .post('/v1/polish')
+        .set(alice)
+        .send({ videoPath: `gs://${media()}/users/bob/projects/${bobProject}/one.png`, denoise: 'light' }),
     status: 404,
     code: 'not_found',
+  },
+  {
+    name: 'polish: nothing asked for and an unknown upscale (422)',
+    send: () =>
+      api('polish')
+        .post('/v1/polish')
+        .set(alice)
+        .send({ videoPath: `${aliceFolder()}/renders/m.mp4`, upscale: '8k' }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['upscale'],
+  },
+  {
+    name: 'polish: no token (401)',
+    send: () =>
+      api('polish')
+        .post('/v1/polish')
+        .send({ videoPath: `${aliceFolder()}/m.mp4`, denoise: 'light' }),
+    status: 401,
+    code: 'unauthenticated',
+  },
+
+  // api-key: keys are checked before anything is stored, never echoed, and nobody else's.
+  {
+    name: 'api-key: a Gemini key one character short (422, the key not echoed)',
+    send: () => api('api-key').put('/v1/keys/gemini').set(alice).send({ apiKey: PASTED_BAD_KEY }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['apiKey'],
+    also: (res) => expect(JSON.stringify(res.body)).not.toContain(PASTED_BAD_KEY.slice(4)),
+  },
+  {
+    name: 'api-key: an unknown provider (422)',
+    send: () => api('api-key').put('/v1/keys/openai').set(alice).send({ apiKey: GEMINI_KEY }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['params.provider'],
+  },
+  {
+    name: 'api-key: a key that is a number (422)',
+    send: () => api('api-key').put('/v1/keys/gemini').set(alice).send({ apiKey: 1234 }),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['apiKey'],
+  },
+  {
+    name: "api-key: bob deletes a provider key only alice stored (404; alice's key kept)",
+    send: () => api('api-key').delete('/v1/keys/gemini').set(bob),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "api-key: a user asking the internal route for alice's plaintext key (403)",
+    send: () => api('api-key').get('/internal/v1/keys/gemini').set(alice),
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: 'api-key: a service asking for a plaintext key without naming the user (403)',
+    send: async () =>
+      api('api-key')
+        .get('/internal/v1/keys/gemini')
+        .set(await serviceHeaders('api-key')),
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: 'api-key: a key stored without a token (401)',
+    send: () => api('api-key').put('/v1/keys/gemini').send({ apiKey: GEMINI_KEY }),
+    status: 401,
+    code: 'unauthenticated',
+  },
+
+  // More of the usual: stale versions, bad queries, wrong content types, unknown catalogue ids.
+  {
+    name: 'compose: a patch made on a stale version (409, the newer project kept)',
+    send: () => api('compose').patch(`/v1/projects/${aliceProject}`).set(alice).send({ version: 1, title: 'Old' }),
+    status: 409,
+    code: 'conflict',
+  },
+  {
+    name: 'compose: a list limit that is not a number (422)',
+    send: () => api('compose').get('/v1/projects?limit=all').set(alice),
+    status: 422,
+    code: 'invalid_argument',
+    fields: ['query.limit'],
+  },
+  {
+    name: 'upload: a chunk sent as text/plain (415)',
+    send: () =>
+      api('upload')
+        .put('/v1/uploads/some-session')
+        .set(alice)
+        .set('content-type', 'text/plain')
+        .set('content-range', 'bytes 0-3/4')
+        .send('abcd'),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'narrate: a preview of a voice that does not exist (404)',
+    send: () => api('narrate').post('/v1/voices/xx-evil-1/preview').set(alice).send({}),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'music: a preview of a mood that does not exist (404)',
+    send: () => api('music').post('/v1/moods/%3Cscript%3E/preview').set(alice).send({}),
+    status: 404,
+    code: 'not_found',
+    // The message quotes the id; JSON with nosniff keeps it inert (checked for every case).
+    also: (res) => expect(res.body.error.message).toBe('mood <script> not found'),
   },
 
   // App Check, enforced.
@@ -633,6 +774,17 @@ const cases: BadInputCase[] = [
     code: 'conflict',
   },
   {
+    name: 'narrate: an idempotency key replayed with other scene text (409)',
+    send: () =>
+      api('narrate')
+        .post('/v1/narrate')
+        .set(alice)
+        .set('idempotency-key', REPLAYED_KEY)
+        .send({ projectId: 'p1', voice: 'en-us-1', scenes: [{ id: 's1', text: 'Goodbye.' }] }),
+    status: 409,
+    code: 'conflict',
+  },
+  {
     name: 'compose: an idempotency key that is not printable ASCII (400)',
     send: () =>
       api('compose')
@@ -671,6 +823,19 @@ beforeAll(async () => {
   const job = await api('compose').post(`/v1/projects/${bobProject}/render`).set(bob).send({ quality: 'draft' });
   expect(job.status, JSON.stringify(job.body)).toBe(202);
   bobJob = job.body.job.id;
+  await api('api-key').put('/v1/keys/gemini').set(alice).send({ apiKey: GEMINI_KEY }).expect(200);
+  // Version 2 after the storyboard; a rename makes it 3, so version 1 is stale.
+  await api('compose')
+    .patch(`/v1/projects/${aliceProject}`)
+    .set(alice)
+    .send({ version: 2, title: 'Renamed' })
+    .expect(200);
+  await api('narrate')
+    .post('/v1/narrate')
+    .set(alice)
+    .set('idempotency-key', REPLAYED_KEY)
+    .send({ projectId: 'p1', voice: 'en-us-1', scenes: [{ id: 's1', text: 'Hello.' }] })
+    .expect(200);
   await api('compose')
     .post('/v1/projects')
     .set(alice)

@@ -14,6 +14,8 @@ export function expectErrorBody(res: Response, status: number, code: ErrorCode, 
   expect(status === 422 ? 'invalid_argument' : code, seen).toBe(code);
   if (status !== 422) expect(ERROR_STATUS[code]).toBe(status);
   expect(res.headers['content-type'], seen).toMatch(/^application\/json/);
+  // Messages may quote the input: never to be sniffed into HTML.
+  expect(res.headers['x-content-type-options'], seen).toBe('nosniff');
   expect(Object.keys(res.body), seen).toEqual(['error']);
   const { error } = res.body as { error: Record<string, unknown> };
   expect(
