@@ -1,4 +1,4 @@
-import type { Env } from '@storyreel/config';
+import { type Env, SERVICE_NAMES } from '@storyreel/config';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from '../errors.js';
@@ -43,8 +43,22 @@ export function hmacMeshTokens(secret: string): MeshTokens {
   };
 }
 
+/**
+ * The service a Google-signed caller is, from its account's email, or
+ * undefined. Any Google account can mint an ID token for our URL (Hosting
+ * makes every service publicly invokable), so only our own project's
+ * `storyreel-<service>` accounts (and Cloud Tasks' `storyreel-tasks`) count.
+ */
+export function meshCallerOf(email: string, emailVerified: boolean, projectId: string): string | undefined {
+  if (!emailVerified) return undefined;
+  const suffix = `@${projectId}.iam.gserviceaccount.com`;
+  if (!email.endsWith(suffix)) return undefined;
+  const name = email.slice(0, -suffix.length).replace(/^storyreel-/, '');
+  return email.startsWith('storyreel-') && [...SERVICE_NAMES, 'tasks'].includes(name) ? name : undefined;
+}
+
 /** Cloud Run: ID tokens from the metadata server, verified against Google's keys. */
-export function googleMeshTokens(): MeshTokens {
+export function googleMeshTokens(projectId: string): MeshTokens {
   const auth = new GoogleAuth();
   const verifier = new OAuth2Client();
   return {
@@ -53,19 +67,19 @@ export function googleMeshTokens(): MeshTokens {
       return client.idTokenProvider.fetchIdToken(audience);
     },
     async verify(token, audience) {
+      let payload: { email?: string; email_verified?: boolean } | undefined;
       try {
-        const ticket = await verifier.verifyIdToken({ idToken: token, audience });
-        const email = ticket.getPayload()?.email;
-        if (!email) throw new Error('no email');
-        // Service accounts are named storyreel-<service>@<project>.iam.gserviceaccount.com (DEPLOY.md).
-        return email.split('@')[0]?.replace(/^storyreel-/, '') ?? email;
+        payload = (await verifier.verifyIdToken({ idToken: token, audience })).getPayload();
       } catch {
         throw unauthenticated('invalid service credentials');
       }
+      const caller = payload?.email && meshCallerOf(payload.email, payload.email_verified === true, projectId);
+      if (!caller) throw unauthenticated('invalid service credentials');
+      return caller;
     },
   };
 }
 
 export function meshTokensFor(env: Env): MeshTokens {
-  return env.MESH_AUTH === 'google' ? googleMeshTokens() : hmacMeshTokens(env.MESH_SECRET ?? '');
+  return env.MESH_AUTH === 'google' ? googleMeshTokens(env.GCP_PROJECT_ID) : hmacMeshTokens(env.MESH_SECRET ?? '');
 }

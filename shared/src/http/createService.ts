@@ -100,6 +100,7 @@ export function createService(options: ServiceOptions): Service {
   app.set('trust proxy', env.TRUSTED_PROXY_HOPS);
   app.set('query parser', 'simple');
 
+  app.use(hostingPrefixStripper(serviceEntry(options.name).pathPrefix));
   app.use(requestContextMiddleware);
   app.use((req, res, next) => {
     req.log = requestLogger(logger, env.GCP_PROJECT_ID, req.context);
@@ -228,5 +229,20 @@ export function createService(options: ServiceOptions): Service {
         });
       });
     },
+  };
+}
+
+/**
+ * Firebase Hosting's rewrite hands Cloud Run the browser's whole path
+ * (`/api/compose/v1/projects`), while the local gateway strips the prefix;
+ * both reach the same `/v1/...` routes.
+ */
+function hostingPrefixStripper(prefix: string): express.RequestHandler {
+  return (req, _res, next) => {
+    if (req.url === prefix || req.url.startsWith(`${prefix}/`) || req.url.startsWith(`${prefix}?`)) {
+      req.url = req.url.slice(prefix.length) || '/';
+      if (req.url.startsWith('?')) req.url = `/${req.url}`;
+    }
+    next();
   };
 }

@@ -199,6 +199,23 @@ describe('the route pipeline refuses bad requests with one error shape', () => {
   });
 });
 
+describe('behind Firebase Hosting', () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await createTestService({ name: 'music', routes });
+  });
+  afterAll(() => svc.close());
+
+  it('serves the same routes under its Hosting prefix, as Firebase Hosting forwards the whole path', async () => {
+    const res = await supertest(svc.app).get('/api/music/v1/items/7?x=1').set(userHeaders('alice'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: '7' });
+    // Another service's prefix is not ours.
+    const other = await supertest(svc.app).get('/api/render/v1/items/7').set(userHeaders('alice'));
+    expect(other.status).toBe(404);
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets a slow in-flight request finish with 200 after close() is called', async () => {
     const svc = await createTestService({ name: 'music', routes });
