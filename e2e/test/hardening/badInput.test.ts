@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { serviceUrl } from '@storyreel/config';
 import type { ErrorCode } from '@storyreel/shared';
 import { serviceHeaders, TEST_MESH_SECRET, userHeaders } from '@storyreel/shared/testing';
@@ -32,6 +33,7 @@ let bobProject: string;
 let bobJob: string;
 /** Any caller's idempotency key is theirs alone; this one is alice's. */
 const REPLAYED_KEY = 'hardening-replayed-key-1';
+const GZIP_BOMB = gzipSync(Buffer.from(`{"title": "${' '.repeat(40 * 1024 * 1024)}"}`));
 /** Fake keys of the right (and a wrong) shape; the offline verifier never calls the provider. */
 const GEMINI_KEY = `AIza${'B'.repeat(35)}`;
 const PASTED_BAD_KEY = `AIza${'Q7'.repeat(17)}`;
@@ -61,6 +63,25 @@ async function meshToken(options: { secret?: string; audience?: string; expired?
     .setIssuedAt(options.expired ? now - 3600 : now)
     .setExpirationTime(options.expired ? now - 1800 : now + 300)
     .sign(new TextEncoder().encode(options.secret ?? TEST_MESH_SECRET));
+}
+
+/** A request through a listening server and fetch, read back in supertest's shape. */
+async function overSocket(app: http.RequestListener, path: string, init: RequestInit): Promise<Response> {
+  const server = http.createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, init);
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: Object.fromEntries(res.headers),
+      body: JSON.parse(text),
+      text,
+    } as unknown as Response;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 interface BadInputCase {
@@ -226,6 +247,33 @@ const cases: BadInputCase[] = [
     status: 422,
     code: 'invalid_argument',
     fields: ['story'],
+  },
+
+  {
+    name: 'compose: a gzip bomb, 40 KB that inflate to 40 MB (413)',
+    // Over a real socket: supertest re-encodes a body sent with Content-Encoding.
+    send: () =>
+      overSocket(world.app('compose'), '/v1/projects', {
+        method: 'POST',
+        headers: { ...alice, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: GZIP_BOMB,
+      }),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'compose: JSON nested 100,000 deep (422, not a crash)',
+    send: () => json(api('compose'), '/v1/projects').raw(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`),
+    status: 422,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'compose: a __proto__ key (422, and no object gains its fields)',
+    send: () =>
+      json(api('compose'), '/v1/projects').raw(`{"title": "Fox", "story": "${STORY}", "__proto__": {"isAdmin": true}}`),
+    status: 422,
+    code: 'invalid_argument',
+    also: () => expect(({} as { isAdmin?: boolean }).isAdmin).toBeUndefined(),
   },
 
   // Unicode edge cases.
