@@ -1,6 +1,8 @@
 import type { AuthBackend, SignedInUser } from './authBackend';
 
 const STORAGE_KEY = 'storyreel.devUser';
+/** Where a local build without a baked-in debug token looks for one (as Firebase's own debug tokens are set by hand). */
+export const DEBUG_TOKEN_KEY = 'storyreel.appCheckDebugToken';
 
 /** The services' dev auth token is `dev:<uid>`; uids are letters, digits, _ and -. */
 export function devUid(name: string): string {
@@ -15,8 +17,9 @@ export function devUid(name: string): string {
 
 /**
  * The local mesh's auth (AUTH_MODE=dev): the user picks a name, the token is
- * `dev:<uid>`, and App Check is the mesh's debug token. The services refuse
- * this mode in production.
+ * `dev:<uid>`, and App Check is the mesh's debug token (baked in by the
+ * local build, or set in localStorage). The services refuse this mode in
+ * production.
  */
 export function devAuth(appCheckDebugToken: string, storage: Storage = localStorage): AuthBackend {
   const listeners = new Set<(user: SignedInUser | null) => void>();
@@ -43,7 +46,7 @@ export function devAuth(appCheckDebugToken: string, storage: Storage = localStor
       const user = read();
       return user ? `dev:${user.uid}` : null;
     },
-    appCheckToken: async () => appCheckDebugToken || null,
+    appCheckToken: async () => appCheckDebugToken || storage.getItem(DEBUG_TOKEN_KEY) || null,
     async signInAsGuest() {
       const id = crypto.getRandomValues(new Uint32Array(2)).join('').slice(0, 10);
       write({ uid: `guest-${id}`, name: 'Guest', email: null, anonymous: true });

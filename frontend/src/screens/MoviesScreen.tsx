@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Job, ProjectSummary } from '../api/types';
 import { useApi } from '../app/session';
+import { Icon } from '../components/Icon';
 import { LoadingCards } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 import { formatDuration } from '../lib/storyLength';
@@ -86,7 +87,7 @@ function MovieCard({ movie, onChanged }: { movie: ProjectSummary; onChanged(): v
           <img src={movie.coverUrl} alt="" loading="lazy" />
         ) : (
           <span className="movie-cover-empty" aria-hidden="true">
-            🎞
+            <Icon name="film" size={40} />
           </span>
         )}
         <span className="visually-hidden">Open {movie.title}</span>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { Mood } from '../api/types';
 import { useApi } from '../app/session';
+import { Icon } from '../components/Icon';
 import { LoadingCards } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 import { useAudioPreview } from '../media/useAudioPreview';
@@ -24,14 +25,19 @@ export function MusicScreen() {
     api.moods().then(setMoods, toast.error);
   }, [api, toast]);
 
-  const choose = (mood: string | null) =>
-    edit((p) => api.patchProject(p.id, p.version, { music: mood ? { mood, volume } : null }));
+  // Shown as chosen at once; put back if the change is refused.
+  const [chosen, setChosen] = useState<string | null>(project.music?.mood ?? null);
+  const choose = async (mood: string | null) => {
+    setChosen(mood);
+    const saved = await edit((p) => api.patchProject(p.id, p.version, { music: mood ? { mood, volume } : null }));
+    setChosen((saved ?? project).music?.mood ?? null);
+  };
   const saveVolume = () => {
     if (project.music && volume !== project.music.volume) {
       void edit((p) => api.patchProject(p.id, p.version, { music: { volume } }));
     }
   };
-  const current = project.music?.mood ?? null;
+  const current = chosen;
 
   return (
     <section className="screen">
@@ -53,7 +59,7 @@ export function MusicScreen() {
             max={1}
             step={0.05}
             value={volume}
-            disabled={!project.music}
+            disabled={current === null}
             onChange={(e) => setVolume(Number(e.target.value))}
             onPointerUp={saveVolume}
             onKeyUp={saveVolume}
@@ -98,7 +104,7 @@ export function MusicScreen() {
                   aria-label={`${state === 'idle' ? 'Play' : 'Stop'} a preview of ${mood.label}`}
                   onClick={() => void preview.toggle(mood.id, (signal) => api.moodPreview(mood.id, signal))}
                 >
-                  {state === 'loading' ? '…' : state === 'playing' ? '■' : '▶'}
+                  {state === 'loading' ? '…' : <Icon name={state === 'playing' ? 'stop' : 'play'} size={16} />}
                 </button>
               </div>
             );

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { RenderOptions } from '../api/types';
 import { useApi } from '../app/session';
+import { Icon } from '../components/Icon';
 import { Skeleton } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 import { formatDuration } from '../lib/storyLength';
@@ -114,7 +115,7 @@ export function RenderScreen() {
                 className="btn btn-primary btn-large"
                 onClick={() => navigate(stepPath(project.id, 'watch'))}
               >
-                ▶ Watch your movie
+                <Icon name="play" /> Watch your movie
               </button>
             )}
           </div>
@@ -125,7 +126,8 @@ export function RenderScreen() {
             }}
           >
             <summary>Show the log</summary>
-            <ol aria-label="Job log">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable by keyboard (WCAG 2.1.1) */}
+            <ol aria-label="Job log" tabIndex={0}>
               {logs.map((line) => (
                 <li key={line.seq} className={`log-${line.level}`}>
                   <time dateTime={line.at}>{new Date(line.at).toLocaleTimeString()}</time> {line.message}
@@ -191,7 +193,13 @@ export function RenderScreen() {
               disabled={starting}
               onClick={() => void begin()}
             >
-              {starting ? 'Starting…' : '🎬 Make my movie'}
+              {starting ? (
+                'Starting…'
+              ) : (
+                <>
+                  <Icon name="film" /> Make my movie
+                </>
+              )}
             </button>
           </div>
         </div>

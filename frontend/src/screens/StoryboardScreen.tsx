@@ -7,7 +7,7 @@ import {
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { rectSortingStrategy, SortableContext, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { uploadFile } from '../api/resumableUpload';
@@ -123,7 +123,7 @@ export function StoryboardScreen() {
           },
         }}
       >
-        <SortableContext items={project.scenes.map((s) => s.id)} strategy={verticalListSortingStrategy}>
+        <SortableContext items={project.scenes.map((s) => s.id)} strategy={rectSortingStrategy}>
           <ol className="scene-list" aria-label="Scenes">
             {project.scenes.map((scene, index) => (
               <SceneCard

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { VoiceInfo } from '../api/types';
 import { useApi } from '../app/session';
+import { Icon } from '../components/Icon';
 import { LoadingCards } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 import { useAudioPreview } from '../media/useAudioPreview';
@@ -43,7 +44,13 @@ export function VoiceScreen() {
 
   const languages = useMemo(() => [...new Set((voices ?? []).map((v) => v.language))].sort(), [voices]);
   const shown = (voices ?? []).filter((v) => language === 'all' || v.language === language);
-  const choose = (id: string) => edit((p) => api.patchProject(p.id, p.version, { voice: { id, speed } }));
+  // Shown as chosen at once; put back if the change is refused.
+  const [chosen, setChosen] = useState(project.voice.id);
+  const choose = async (id: string) => {
+    setChosen(id);
+    const saved = await edit((p) => api.patchProject(p.id, p.version, { voice: { id, speed } }));
+    setChosen((saved ?? project).voice.id);
+  };
   const saveSpeed = () => {
     if (speed !== project.voice.speed) void edit((p) => api.patchProject(p.id, p.version, { voice: { speed } }));
   };
@@ -98,7 +105,7 @@ export function VoiceScreen() {
         <fieldset className="card-grid voice-grid">
           <legend className="visually-hidden">Voices</legend>
           {shown.map((voice) => {
-            const selected = project.voice.id === voice.id;
+            const selected = chosen === voice.id;
             const state = preview.loading === voice.id ? 'loading' : preview.playing === voice.id ? 'playing' : 'idle';
             return (
               <div key={voice.id} className={`card voice-card${selected ? ' selected' : ''}`}>
@@ -109,9 +116,7 @@ export function VoiceScreen() {
                   </span>
                   <span className="voice-text">
                     <strong>{voice.label}</strong>
-                    <small>
-                      {languageName(voice.language)} · {voice.gender === 'female' ? 'Female' : 'Male'}
-                    </small>
+                    <small>{voice.gender === 'female' ? 'Female voice' : 'Male voice'}</small>
                   </span>
                 </label>
                 <button
@@ -124,7 +129,7 @@ export function VoiceScreen() {
                     )
                   }
                 >
-                  {state === 'loading' ? '…' : state === 'playing' ? '■' : '▶'}
+                  {state === 'loading' ? '…' : <Icon name={state === 'playing' ? 'stop' : 'play'} size={16} />}
                 </button>
               </div>
             );

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { ApiError } from '../api/apiError';
 import type { Job, JobMedia, Publication } from '../api/types';
 import { useApi } from '../app/session';
+import { Icon } from '../components/Icon';
 import { Skeleton } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 import { formatDuration } from '../lib/storyLength';
@@ -164,11 +165,11 @@ export function WatchScreen() {
           <h2 className="panel-title">Download</h2>
           <div className="actions actions-inline">
             <a className="btn btn-secondary" href={media.videoUrl} download={fileName(project.title, 'mp4')}>
-              ⤓ MP4 video
+              <Icon name="download" /> MP4 video
             </a>
             {media.gifUrl ? (
               <a className="btn btn-secondary" href={media.gifUrl} download={fileName(project.title, 'gif')}>
-                ⤓ GIF
+                <Icon name="download" /> GIF
               </a>
             ) : (
               <Link className="btn btn-ghost" to={stepPath(project.id, 'render')}>
@@ -177,7 +178,7 @@ export function WatchScreen() {
             )}
             {media.captions && (
               <a className="btn btn-ghost" href={media.captions.srtUrl} download={fileName(project.title, 'srt')}>
-                ⤓ Subtitles (SRT)
+                <Icon name="download" /> Subtitles (SRT)
               </a>
             )}
           </div>

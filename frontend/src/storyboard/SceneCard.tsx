@@ -1,7 +1,8 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { type Aspect, MOTIONS, type Motion, type Scene, TRANSITION_TYPES, type TransitionType } from '../api/types';
+import { Icon } from '../components/Icon';
 import { formatDuration } from '../lib/storyLength';
 import { SceneImage } from './SceneImage';
 
@@ -50,6 +51,18 @@ export function SceneCard({ scene, index, last, aspect, drawing, canDelete, ...a
   });
   const style = { transform: CSS.Transform.toString(transform), transition };
   const dirty = text.trim() !== scene.text && text.trim() !== '';
+  // Leaving the box and pressing Save both save; the same words are sent once.
+  const sending = useRef<string | null>(null);
+  const saveText = async () => {
+    const words = text.trim();
+    if (!dirty || sending.current === words) return;
+    sending.current = words;
+    try {
+      await actions.onText(words);
+    } finally {
+      sending.current = null;
+    }
+  };
 
   return (
     <li ref={setNodeRef} style={style} className={`card scene-card${isDragging ? ' dragging' : ''}`}>
@@ -62,7 +75,7 @@ export function SceneCard({ scene, index, last, aspect, drawing, canDelete, ...a
           {...attributes}
           {...listeners}
         >
-          <span aria-hidden="true">⠿</span>
+          <Icon name="grip" />
         </button>
         <h2 className="scene-title">Scene {index + 1}</h2>
         <span className="scene-length">{formatDuration(scene.durationSeconds)}</span>
@@ -73,7 +86,7 @@ export function SceneCard({ scene, index, last, aspect, drawing, canDelete, ...a
           disabled={!canDelete}
           onClick={() => void actions.onDelete()}
         >
-          🗑
+          <Icon name="trash" />
         </button>
       </div>
       <SceneImage
@@ -94,16 +107,10 @@ export function SceneCard({ scene, index, last, aspect, drawing, canDelete, ...a
           rows={4}
           maxLength={2000}
           onChange={(e) => setText(e.target.value)}
-          onBlur={() => {
-            if (dirty) void actions.onText(text.trim());
-          }}
+          onBlur={() => void saveText()}
         />
         {dirty && (
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => void actions.onText(text.trim())}
-          >
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void saveText()}>
             Save text
           </button>
         )}

@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import type { Aspect, Scene } from '../api/types';
+import { Icon } from '../components/Icon';
 
 interface Props {
   scene: Scene;
@@ -68,7 +69,7 @@ export function SceneImage({ scene, index, aspect, drawing, onRegenerate, onUplo
           disabled={busy || drawing}
           onClick={() => void run(onRegenerate)}
         >
-          ↻ New picture
+          <Icon name="refresh" size={16} /> New picture
         </button>
         <button
           type="button"
@@ -76,7 +77,7 @@ export function SceneImage({ scene, index, aspect, drawing, onRegenerate, onUplo
           disabled={busy}
           onClick={() => fileInput.current?.click()}
         >
-          ⇪ Upload
+          <Icon name="upload" size={16} /> Upload
         </button>
         <input
           ref={fileInput}
@@ -101,7 +102,7 @@ export function SceneImage({ scene, index, aspect, drawing, onRegenerate, onUplo
           aria-controls={`${ids}-url`}
           onClick={() => setUrlOpen((o) => !o)}
         >
-          🔗 Link
+          <Icon name="link" size={16} /> Link
         </button>
       </div>
       {urlOpen && (

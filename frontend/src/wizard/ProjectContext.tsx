@@ -31,6 +31,10 @@ interface ProjectState {
 
 const ProjectContext = createContext<ProjectState | null>(null);
 
+/** Answers can arrive out of order (a slow read after a fast write): an older version never replaces a newer one. */
+const latest = (next: Project | null) => (current: Project | null) =>
+  current && next && current.id === next.id && next.version < current.version ? current : next;
+
 export function ProjectProvider({ projectId, children }: { projectId: string; children: ReactNode }) {
   const api = useApi();
   const toast = useToast();
@@ -40,7 +44,7 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
 
   const reload = useCallback(async () => {
     try {
-      setProject(await api.project(projectId));
+      setProject(latest(await api.project(projectId)));
       setError(null);
     } catch (err) {
       setError(err);
@@ -59,7 +63,7 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
       if (!project) return null;
       try {
         const next = await change(project);
-        setProject(next);
+        setProject(latest(next));
         return next;
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
@@ -72,9 +76,13 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
     [project, reload, toast],
   );
 
+  const replace = useCallback<ProjectState['replace']>(
+    (next) => setProject((current) => latest(typeof next === 'function' ? next(current) : next)(current)),
+    [],
+  );
   const state = useMemo(
-    () => ({ project, loading, error, reload, replace: setProject, edit }),
-    [project, loading, error, reload, edit],
+    () => ({ project, loading, error, reload, replace, edit }),
+    [project, loading, error, reload, replace, edit],
   );
   return <ProjectContext.Provider value={state}>{children}</ProjectContext.Provider>;
 }
