@@ -907,6 +907,15 @@ describe('bad input to every service', () => {
     }
   });
 
+  it('sees a write: a good request and a stored object both change the snapshot', async () => {
+    const before = await world.snapshot();
+    await api('compose').post('/v1/projects').set(bob).send({ title: 'Good', story: STORY }).expect(201);
+    const afterProject = await world.snapshot();
+    expect(Object.keys(afterProject.docs).length).toBe(Object.keys(before.docs).length + 1);
+    await world.blobs.put(`gs://${media()}/users/bob/projects/${bobProject}/note.txt`, 'x');
+    expect(Object.keys((await world.snapshot()).blobs)).toHaveLength(Object.keys(afterProject.blobs).length + 1);
+  });
+
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const before = await world.snapshot();
     const res = await c.send();
