@@ -1,5 +1,6 @@
 import {
   badRequest,
+  type Caller,
   defineRoute,
   forbidden,
   INTERNAL_USAGE_PATH,
@@ -46,11 +47,14 @@ const rejectedKey = (provider: Provider) =>
     reason: 'rejected_by_provider',
   });
 
-/** A mesh service acting for a user: the only caller the internal routes serve a key to. */
-function onBehalfUser(caller: { kind: string }): UserCaller {
-  const user = caller as UserCaller;
-  if (user.kind !== 'user' || !user.via) throw forbidden('name the user this call is for (x-storyreel-user)');
-  return user;
+/** The services that call providers for users: the only ones a user's key is given to. */
+const KEY_READERS: ReadonlySet<string> = new Set(['compose', 'narrate', 'align-captions', 'music', 'polish']);
+
+/** A provider-calling mesh service acting for a user: the only caller the internal key routes serve. */
+function keyReaderFor(caller: Caller): UserCaller {
+  if (caller.kind !== 'user' || !caller.via) throw forbidden('name the user this call is for (x-storyreel-user)');
+  if (!KEY_READERS.has(caller.via)) throw forbidden(`the ${caller.via} service makes no provider calls for users`);
+  return caller;
 }
 
 /**
@@ -125,7 +129,7 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
       params: ProviderParams,
       response: z.object({ provider: z.enum(PROVIDERS), apiKey: z.string() }),
       handler: async ({ params, caller, res }) => {
-        const user = onBehalfUser(caller);
+        const user = keyReaderFor(caller);
         res.setHeader('cache-control', 'no-store');
         const apiKey = await revealKey(deps, user.uid, params.provider);
         if (!apiKey) throw notFound(`a stored ${params.provider} key for this user`);
@@ -140,7 +144,7 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
       appCheck: false,
       body: z.object({ provider: z.enum(PROVIDERS), units: z.number().int().min(1).max(1_000_000).default(1) }),
       handler: async ({ body, caller }) => {
-        const user = onBehalfUser(caller);
+        const user = keyReaderFor(caller);
         const at = now();
         await recordByoCalls(ctx.docs, user.uid, body.provider, body.units, at);
         await markKeyUsed(ctx.docs, user.uid, body.provider, at);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestService, serviceHeaders, type TestService, userHeaders } from '@storyreel/shared/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,15 @@ import { apiKeyRoutes } from '../src/routes.js';
 const USERS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
 const keyOf = (uid: string, round = 0) =>
   `sk_${createHash('sha256').update(`${uid}/${round}`).digest('hex').slice(0, 48)}`;
+
+/**
+ * Holds the second wrap after the rotation until the test lets go: the
+ * re-wrap is then stopped half way, with records under both versions.
+ */
+const hold = { armed: false, wraps: 0, release: () => {} };
+const released = new Promise<void>((resolve) => {
+  hold.release = resolve;
+});
 
 let svc: TestService;
 let finished: Promise<RewrapReport>;
@@ -24,15 +32,14 @@ beforeAll(async () => {
     name: 'api-key',
     routes: (ctx) => {
       const file = localKek(ctx.env.KEK_FILE);
-      // Every wrap takes a while, so the re-wrap is still going while the test reads.
-      const slow: KeyEncryptionKey = {
+      const held: KeyEncryptionKey = {
         ...file,
         async wrap(key, context) {
-          await sleep(15);
+          if (hold.armed && ++hold.wraps === 2) await released;
           return file.wrap(key, context);
         },
       };
-      return apiKeyRoutes(ctx, { kek: slow, rewrapBatchSize: 2, onRewrapped: reportDone });
+      return apiKeyRoutes(ctx, { kek: held, rewrapBatchSize: 2, onRewrapped: reportDone });
     },
   });
   for (const uid of USERS) {
@@ -45,7 +52,8 @@ beforeAll(async () => {
 });
 afterAll(() => svc?.close());
 
-const asMesh = (uid?: string) => serviceHeaders('api-key', { from: 'ops', ...(uid ? { onBehalfOf: uid } : {}) });
+const asMesh = (uid?: string) =>
+  serviceHeaders('api-key', uid ? { from: 'narrate', onBehalfOf: uid } : { from: 'ops' });
 const readKey = async (uid: string) =>
   request(svc.app)
     .get('/internal/v1/keys/elevenlabs')
@@ -57,6 +65,10 @@ const kekState = async () =>
       .set(await asMesh())
   ).body;
 
+async function until(check: () => Promise<boolean>) {
+  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 describe('KEK rotation', () => {
   it('is for mesh callers only', async () => {
     expect((await request(svc.app).post('/internal/v1/kek/rotations').set(userHeaders('u1'))).status).toBe(403);
@@ -66,45 +78,38 @@ describe('KEK rotation', () => {
   it('re-wraps every stored data key in the background while keys stay readable and writable', async () => {
     expect(await kekState()).toEqual({ kekVersion: 'local-1', keysByVersion: { 'local-1': USERS.length } });
 
+    hold.armed = true;
     const started = await request(svc.app)
       .post('/internal/v1/kek/rotations')
       .set(await asMesh());
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ kekVersion: 'local-2' });
 
-    // Reads during the re-wrap: every key opens, whichever version wraps it at that moment.
-    let readsWhileMixed = 0;
-    let done = false;
-    void finished.then(() => {
-      done = true;
-    });
-    while (!done) {
-      const state = await kekState();
-      for (const uid of USERS) {
-        const res = await readKey(uid);
-        expect(res.status).toBe(200);
-        const expected = uid === 'u6' && readsWhileMixed > 0 ? [keyOf(uid, 0), keyOf(uid, 1)] : [keyOf(uid, 0)];
-        expect(expected).toContain(res.body.apiKey);
-      }
-      if (Object.keys(state.keysByVersion).length > 1) readsWhileMixed++;
-      // A user replacing their key mid-rotation: stored under the new version, never overwritten by the re-wrap.
-      if (readsWhileMixed === 1) {
-        const replaced = await request(svc.app)
-          .put('/v1/keys/elevenlabs')
-          .set(userHeaders('u6'))
-          .send({ apiKey: keyOf('u6', 1) });
-        expect(replaced.status).toBe(200);
-      }
-    }
-    expect(readsWhileMixed).toBeGreaterThan(0);
+    // Half way: one record re-wrapped, the rest still under local-1.
+    await until(async () => Object.keys((await kekState()).keysByVersion).length === 2);
+    const mid = await kekState();
+    expect(mid.kekVersion).toBe('local-2');
+    expect(mid.keysByVersion).toEqual({ 'local-1': USERS.length - 1, 'local-2': 1 });
 
+    // Every key opens, whichever version wraps it now.
+    for (const uid of USERS) {
+      const res = await readKey(uid);
+      expect(res.status).toBe(200);
+      expect(res.body.apiKey).toBe(keyOf(uid));
+    }
+    // A user replacing their key meanwhile: stored under the new version, never overwritten by the re-wrap.
+    const replaced = await request(svc.app)
+      .put('/v1/keys/elevenlabs')
+      .set(userHeaders('u6'))
+      .send({ apiKey: keyOf('u6', 1) });
+    expect(replaced.status).toBe(200);
+    expect((await readKey('u6')).body.apiKey).toBe(keyOf('u6', 1));
+
+    hold.release();
     const report = await finished;
-    expect(report.kekVersion).toBe('local-2');
-    expect(report.failed).toBe(0);
+    expect(report).toMatchObject({ kekVersion: 'local-2', failed: 0 });
     expect(report.rewrapped + report.skipped).toBe(USERS.length);
     expect(await kekState()).toEqual({ kekVersion: 'local-2', keysByVersion: { 'local-2': USERS.length } });
-    for (const uid of USERS) {
-      expect((await readKey(uid)).body.apiKey).toBe(keyOf(uid, uid === 'u6' ? 1 : 0));
-    }
+    for (const uid of USERS) expect((await readKey(uid)).body.apiKey).toBe(keyOf(uid, uid === 'u6' ? 1 : 0));
   });
 });

@@ -222,6 +222,21 @@ describe('the internal key route', () => {
     expect(forged.status).toBe(401);
     const noUser = await internalKey(undefined, 'gemini');
     expect(noUser.status).toBe(403);
+    // A mesh service that calls no provider gets no key either.
+    const fromUpload = await request(svc.app)
+      .get('/internal/v1/keys/gemini')
+      .set(await serviceHeaders('api-key', { from: 'upload', onBehalfOf: 'alice' }));
+    expect(fromUpload.status).toBe(403);
+    expect(fromUpload.body.error.message).toMatch(/upload service/);
+  });
+
+  it('lets a mesh service read the key list (metadata) for the user, as compose does to settle the quota', async () => {
+    const res = await request(svc.app)
+      .get('/v1/keys')
+      .set(await serviceHeaders('api-key', { from: 'compose', onBehalfOf: 'alice' }));
+    expect(res.status).toBe(200);
+    expect(res.body.keys.map((k: { provider: string }) => k.provider)).toContain('gemini');
+    expect(JSON.stringify(res.body)).not.toContain(GOOD_KEYS.gemini);
   });
 
   it('answers 404 for a user with no key for the provider', async () => {

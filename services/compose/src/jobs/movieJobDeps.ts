@@ -1,4 +1,4 @@
-import { onlyOwnKeys, providerKeyResolverFor, type ServiceContext } from '@storyreel/shared';
+import { onlyOwnKeys, type ServiceContext } from '@storyreel/shared';
 import type { ImageProvider } from '../imageProvider.js';
 import { generateMissingImages } from '../sceneImages.js';
 import { cloudTasksJobQueue } from './cloudTasksJobQueue.js';
@@ -9,14 +9,13 @@ import type { JobDeps } from './index.js';
 export function movieJobDeps(ctx: ServiceContext, images: ImageProvider): JobDeps {
   const { env } = ctx;
   const ports = { docs: ctx.docs, blobs: ctx.blobs, mediaBucket: ctx.buckets.media, images };
-  const keys = providerKeyResolverFor(ctx);
   return {
     calls: httpMeshCalls(ctx),
     generateMissingImages: ({ uid, projectId, signal, onProgress }) =>
       generateMissingImages(ports, uid, projectId, { signal, onProgress }),
     settings: { leaseMs: env.JOB_LEASE_SECONDS * 1000 },
     // Offline no provider key is used at all, so every job counts against the plan.
-    ...(env.PROVIDERS === 'cloud' ? { ownKeys: (uid: string) => onlyOwnKeys(keys, uid) } : {}),
+    ...(env.PROVIDERS === 'cloud' ? { ownKeys: (uid: string) => onlyOwnKeys(ctx.client('api-key'), uid) } : {}),
     ...(env.JOB_QUEUE === 'cloud-tasks'
       ? {
           queue: cloudTasksJobQueue({

@@ -11,14 +11,13 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-/** The api-key service as compose's resolver sees it: `byo` stored a key for every provider, others none. */
+/** The api-key service's key list (metadata): `byo` stored a key for every provider, `some` all but one. */
 async function fakeApiKey(answer?: () => { status: number; json: unknown }) {
+  const stored: Record<string, readonly string[]> = { byo: PROVIDERS, some: PROVIDERS.slice(1) };
   const server = await fakeProviderServer((req) => {
     if (answer) return answer();
-    const provider = req.path.split('/').pop();
-    return req.headers['x-storyreel-user'] === 'byo'
-      ? { json: { provider, apiKey: `byo-${provider}-key` } }
-      : { status: 404, json: { error: { code: 'not_found', message: 'no stored key' } } };
+    const providers = stored[String(req.headers['x-storyreel-user'])] ?? [];
+    return { json: { keys: providers.map((provider) => ({ provider, last4: 'abcd', status: 'verified' })) } };
   });
   cleanups.push(() => server.close());
   return server;
@@ -70,18 +69,17 @@ describe("a movie job made with the user's own keys", () => {
     const api = await fakeApiKey();
     const quota = await renderFor(await cloudCompose(api.url), 'byo');
     expect(quota).toMatchObject({ used: 0, remaining: 10, byoKeyUsage: 1 });
-    // Compose asked api-key, for the job's owner, about every provider.
-    const asked = new Set(api.received.filter((r) => r.headers['x-storyreel-user'] === 'byo').map((r) => r.path));
-    expect([...asked].sort()).toEqual(PROVIDERS.map((p) => `/internal/v1/keys/${p}`).sort());
+    // Compose asked api-key for the owner's key list (metadata), never for a key.
+    expect(new Set(api.received.map((r) => `${r.method} ${r.path} ${r.headers['x-storyreel-user']}`))).toEqual(
+      new Set(['GET /v1/keys byo']),
+    );
   });
 
   it('is charged to the plan when a platform key could have been used', async () => {
     const api = await fakeApiKey();
-    expect(await renderFor(await cloudCompose(api.url), 'plain')).toMatchObject({
-      used: 1,
-      remaining: 9,
-      byoKeyUsage: 0,
-    });
+    const svc = await cloudCompose(api.url);
+    expect(await renderFor(svc, 'plain')).toMatchObject({ used: 1, remaining: 9, byoKeyUsage: 0 });
+    expect(await renderFor(svc, 'some')).toMatchObject({ used: 1, remaining: 9, byoKeyUsage: 0 });
   });
 
   it('is charged to the plan when api-key cannot say', async () => {
