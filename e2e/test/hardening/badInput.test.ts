@@ -31,6 +31,8 @@ let world: HardeningWorld;
 let aliceProject: string;
 let bobProject: string;
 let bobJob: string;
+/** An open upload session of alice's (4 bytes declared, none sent). */
+let aliceUpload: string;
 /** Any caller's idempotency key is theirs alone; this one is alice's. */
 const REPLAYED_KEY = 'hardening-replayed-key-1';
 const GZIP_BOMB = gzipSync(Buffer.from(`{"title": "${' '.repeat(40 * 1024 * 1024)}"}`));
@@ -540,6 +542,57 @@ const cases: BadInputCase[] = [
     code: 'not_found',
   },
 
+  {
+    name: "upload: bob reads alice's upload session (404)",
+    send: () => api('upload').get(`/v1/uploads/${aliceUpload}`).set(bob),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: "upload: bob writes a chunk into alice's upload session (404, her offset unchanged)",
+    send: () =>
+      api('upload')
+        .put(`/v1/uploads/${aliceUpload}`)
+        .set(bob)
+        .set('content-type', 'application/octet-stream')
+        .set('content-range', 'bytes 0-3/4')
+        .send(Buffer.from('evil')),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'upload: an SVG declared as the image (415: scripts can live in SVG)',
+    send: () =>
+      api('upload')
+        .post('/v1/uploads')
+        .set(alice)
+        .send({
+          projectId: aliceProject,
+          kind: 'image',
+          size: 10,
+          contentType: 'image/svg+xml',
+          sha256: 'a'.repeat(64),
+        }),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    name: 'upload: a declared size of a terabyte (413)',
+    send: () =>
+      api('upload')
+        .post('/v1/uploads')
+        .set(alice)
+        .send({
+          projectId: aliceProject,
+          kind: 'image',
+          size: 2 ** 40,
+          contentType: 'image/png',
+          sha256: 'a'.repeat(64),
+        }),
+    status: 413,
+    code: 'payload_too_large',
+  },
+
   // Missing and forged credentials.
   {
     name: 'compose: no token (401)',
@@ -871,6 +924,12 @@ beforeAll(async () => {
   const job = await api('compose').post(`/v1/projects/${bobProject}/render`).set(bob).send({ quality: 'draft' });
   expect(job.status, JSON.stringify(job.body)).toBe(202);
   bobJob = job.body.job.id;
+  const session = await api('upload')
+    .post('/v1/uploads')
+    .set(alice)
+    .send({ projectId: aliceProject, kind: 'image', size: 4, contentType: 'image/png', sha256: 'b'.repeat(64) })
+    .expect(201);
+  aliceUpload = session.body.id;
   await api('api-key').put('/v1/keys/gemini').set(alice).send({ apiKey: GEMINI_KEY }).expect(200);
   // Version 2 after the storyboard; a rename makes it 3, so version 1 is stale.
   await api('compose')
