@@ -62,8 +62,12 @@ describe('text comes back as typed', () => {
 });
 
 describe('the share page shows hostile titles and descriptions as text', () => {
-  async function publishWith(title: string, description: string): Promise<string> {
-    const made = await project('Plain title', 'The fox ran home.');
+  /** Publishes a seeded movie of a new project; without a title the page shows the project's. */
+  async function publishWith(
+    body: { title?: string; description: string },
+    projectTitle = 'Plain title',
+  ): Promise<string> {
+    const made = await project(projectTitle, 'The fox ran home.');
     const jobId = `job-${made.id}`;
     const prefix = `gs://${world.env.MEDIA_BUCKET}/users/alice/projects/${made.id}/renders/${jobId}`;
     const poster = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#246' } })
@@ -86,7 +90,7 @@ describe('the share page shows hostile titles and descriptions as text', () => {
       createdAt: new Date().toISOString(),
     };
     await world.docs.set(COLLECTIONS.renders, jobId, record);
-    const res = await compose().post(`/v1/projects/${made.id}/publish`).set(alice).send({ title, description });
+    const res = await compose().post(`/v1/projects/${made.id}/publish`).set(alice).send(body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.publicId as string;
   }
@@ -94,7 +98,7 @@ describe('the share page shows hostile titles and descriptions as text', () => {
   it.each(HOSTILE.map((h) => [h]))('%s', async (hostile) => {
     const title = `${hostile} ${UNUSUAL}`;
     const description = `${hostile} & more <b>bold</b>`;
-    const publicId = await publishWith(title, description);
+    const publicId = await publishWith({ title, description });
     for (const path of [`/share/${publicId}`, `/share/${publicId}?embed=1`]) {
       const res = await supertest(world.share).get(path).expect(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -122,6 +126,16 @@ describe('the share page shows hostile titles and descriptions as text', () => {
         expect(metas.get('twitter:title')).toBe(title);
       }
     }
+  });
+
+  it('shows a hostile project title as text when the publish request names none', async () => {
+    const title = `${HOSTILE[1]} ${HOSTILE[0]}`;
+    const publicId = await publishWith({ description: 'Plain.' }, title);
+    const page = parsePage((await supertest(world.share).get(`/share/${publicId}`).expect(200)).text);
+    expect(page.all('script')).toEqual([]);
+    expect(page.all('img').every((img) => page.attr(img, 'onerror') === undefined)).toBe(true);
+    expect(page.text(page.one('h1'))).toBe(title);
+    expect(page.metas().get('og:title')).toBe(title);
   });
 
   it('answers an id made of markup with the plain 404 page, not an echo', async () => {
