@@ -37,6 +37,10 @@ export const envSchema = z
     DOC_BACKEND: z.enum(['sqlite', 'firestore']).default('sqlite'),
     DOC_SQLITE_PATH: z.string().min(1).default('.data/storyreel.db'),
     PROVIDERS: z.enum(['offline', 'cloud']).default('offline'),
+    /** With PROVIDERS=cloud: who draws scene images (Gemini's image model, or a fal model). */
+    CLOUD_IMAGE_PROVIDER: z.enum(['gemini', 'fal']).default('gemini'),
+    /** With PROVIDERS=cloud: who speaks narration (both give word timings, so captions need no alignment pass). */
+    CLOUD_SPEECH_PROVIDER: z.enum(['elevenlabs', 'google']).default('elevenlabs'),
 
     AUTH_MODE: z.enum(['firebase', 'dev']).default('dev'),
     APP_CHECK_MODE: z.enum(['enforce', 'monitor', 'off']).default('monitor'),

@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loadEnvOrExit } from '@storyreel/config';
 import { createService } from '@storyreel/shared';
-import { dtwAligner } from './adapters/dtwAligner.js';
+import { alignerFor } from './alignerFor.js';
 import { alignCaptionsRoutes } from './routes.js';
 
 const env = loadEnvOrExit();
-const aligner = dtwAligner({ ffmpegPath: env.FFMPEG_PATH });
 await createService({
   name: 'align-captions',
   env,
-  routes: alignCaptionsRoutes(aligner),
+  // A cloud aligner needs the service's mesh client (to ask api-key for a user's key).
+  routes: (ctx) => alignCaptionsRoutes(alignerFor(ctx))(ctx),
   checks: {
     ffmpeg: async () => {
       await promisify(execFile)(env.FFMPEG_PATH, ['-version']);

@@ -41,6 +41,7 @@ import { IMAGE_URL_SECONDS, projectSummary, projectView } from './projectView.js
 import { publishRoutes, unpublishMovie } from './publishing/index.js';
 import { generateMissingImages, generateSceneImage } from './sceneImages.js';
 import { adoptUploadedImage } from './sceneUploads.js';
+import { offlinePlanner, type StoryboardPlanner } from './storyboardPlanner.js';
 import { STYLES, swatches } from './styles.js';
 
 /**
@@ -71,9 +72,16 @@ function expectedVersion(body: { version?: number | undefined }, req: Request): 
 
 const withEtag = (res: Response, version: number) => res.set('etag', `"${version}"`);
 
-export function composeRoutes(images: ImageProvider) {
+export function composeRoutes(images: ImageProvider, planner: StoryboardPlanner = offlinePlanner) {
   return (ctx: ServiceContext) => {
-    const ports = { docs: ctx.docs, blobs: ctx.blobs, mediaBucket: ctx.buckets.media, images, log: ctx.logger };
+    const ports = {
+      docs: ctx.docs,
+      blobs: ctx.blobs,
+      mediaBucket: ctx.buckets.media,
+      images,
+      planner,
+      log: ctx.logger,
+    };
     const publishing = {
       docs: ctx.docs,
       blobs: ctx.blobs,

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { falImages } from '../src/adapters/falImages.js';
 import { geminiImages } from '../src/adapters/geminiImages.js';
 import { geminiPlanner } from '../src/adapters/geminiPlanner.js';
+import { composeProviders } from '../src/composeProviders.js';
 import { createProject, storyboardProject } from '../src/projects.js';
 import { generateSceneImage } from '../src/sceneImages.js';
 
@@ -231,5 +232,22 @@ describe('fal images', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'unauthenticated', status: 401, details: { provider: 'fal' } });
     expect((err as Error).message).toMatch(/^fal rejected your API key/);
+  });
+});
+
+describe('composeProviders', () => {
+  it('picks the offline illustrator and splitter by default, Gemini or fal with PROVIDERS=cloud', async () => {
+    const picked: string[][] = [];
+    for (const env of [{}, { PROVIDERS: 'cloud' }, { PROVIDERS: 'cloud', CLOUD_IMAGE_PROVIDER: 'fal' }]) {
+      const service = await createTestService({ name: 'compose', envOverrides: env, routes: () => [] });
+      const chosen = composeProviders(service.ctx);
+      picked.push([chosen.images.id, chosen.planner.id]);
+      await service.close();
+    }
+    expect(picked).toEqual([
+      ['offline-illustrator', 'offline'],
+      ['gemini:gemini-2.5-flash-image', 'gemini:gemini-2.5-flash'],
+      ['fal:fal-ai/flux/schnell', 'gemini:gemini-2.5-flash'],
+    ]);
   });
 });

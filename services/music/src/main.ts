@@ -2,13 +2,15 @@ import { access, constants } from 'node:fs/promises';
 import { loadEnvOrExit } from '@storyreel/config';
 import { createService, runFfmpeg } from '@storyreel/shared';
 import { musicRoutes } from './routes.js';
+import { soundtrackSourceFor } from './soundtrackSourceFor.js';
 import { loadSoundBank } from './synth.js';
 
 const env = loadEnvOrExit();
 const service = createService({
   name: 'music',
   env,
-  routes: musicRoutes,
+  // A cloud source needs the service's mesh client (to ask api-key for a user's key).
+  routes: (ctx) => musicRoutes(ctx, soundtrackSourceFor(ctx)),
   checks: {
     ffmpeg: async () => {
       await runFfmpeg(['-version'], { ffmpegPath: env.FFMPEG_PATH, timeoutMs: 10_000 });

@@ -1,13 +1,18 @@
 import { createService } from '@storyreel/shared';
-import { espeakEngine } from './adapters/espeakEngine.js';
 import { narrateRoutes } from './routes.js';
+import type { SpeechEngine } from './speechEngine.js';
+import { speechEngineFor } from './speechEngineFor.js';
 
-const engine = espeakEngine();
+let engine: SpeechEngine | undefined;
 const service = createService({
   name: 'narrate',
-  routes: narrateRoutes(engine),
-  checks: { espeak: () => engine.warm() },
+  // A cloud engine needs the service's mesh client (to ask api-key for a user's key).
+  routes: (ctx) => {
+    engine = speechEngineFor(ctx);
+    return narrateRoutes(engine)(ctx);
+  },
+  checks: { speech: async () => engine?.warm() },
 });
 await service.listen();
-// After listening, so the liveness probe answers at once; the first narration then finds eSpeak loaded.
-engine.warm().catch((err: unknown) => service.ctx.logger.error({ err }, 'eSpeak warm-up failed'));
+// After listening, so the liveness probe answers at once; the first narration then finds the engine loaded.
+engine?.warm().catch((err: unknown) => service.ctx.logger.error({ err }, 'speech engine warm-up failed'));

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { MESH_HEADER, providerKeyResolverFor } from '@storyreel/shared';
 import {
   createTestService,
   type FakeProviderServer,
@@ -12,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { elevenLabsEngine } from '../src/adapters/elevenLabsEngine.js';
 import { googleTtsEngine, markedSsml } from '../src/adapters/googleTtsEngine.js';
 import { narrateRoutes } from '../src/routes.js';
+import { speechEngineFor } from '../src/speechEngineFor.js';
 import { findVoice, type Voice } from '../src/voices.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -184,5 +186,69 @@ describe('POST /v1/narrate with a cloud engine', () => {
     } finally {
       await svc.close();
     }
+  });
+});
+
+describe('narrate with the api-key service behind the key resolver', () => {
+  it("asks api-key for the caller's stored key (mesh-only route), records the usage there, and falls back to the platform key", async () => {
+    server = await fakeProviderServer(() => ({ json: fixture('elevenlabs-with-timestamps') }));
+    const provider = server;
+    // api-key's internal routes as the contract describes them: a stored key, or 404 when there is none.
+    const apiKey = await fakeProviderServer((req) => {
+      const uid = req.headers['x-storyreel-user'];
+      if (req.method === 'GET' && req.path === '/internal/v1/keys/elevenlabs') {
+        return uid === 'alice'
+          ? { json: { provider: 'elevenlabs', apiKey: 'sk_alice_stored' } }
+          : { status: 404, json: { error: { code: 'not_found', message: 'no elevenlabs key' } } };
+      }
+      if (req.method === 'POST' && req.path === '/internal/v1/usage') return { status: 204 };
+      return { status: 404, json: { error: { code: 'not_found', message: req.path } } };
+    });
+    const svc = await createTestService({
+      name: 'narrate',
+      envOverrides: {
+        PROVIDERS: 'cloud',
+        ELEVENLABS_API_KEY: 'sk_platform_from_env',
+        SERVICE_URLS: JSON.stringify({ 'api-key': apiKey.url }),
+      },
+      routes: (ctx) =>
+        narrateRoutes(elevenLabsEngine({ keys: providerKeyResolverFor(ctx), baseUrl: provider.url, policy: ONE_TRY }))(
+          ctx,
+        ),
+    });
+    try {
+      for (const uid of ['alice', 'bob']) {
+        await supertest(svc.app)
+          .post('/v1/narrate')
+          .set(userHeaders(uid))
+          .send({ projectId: 'p1', voice: 'en-gb-1', scenes: [{ id: 's1', text: 'Hello, old friend.' }] })
+          .expect(200);
+      }
+      expect(provider.received.map((r) => r.headers['xi-api-key'])).toEqual([
+        'sk_alice_stored',
+        'sk_platform_from_env',
+      ]);
+      const usage = apiKey.received.filter((r) => r.path === '/internal/v1/usage');
+      expect(usage.map((r) => [r.headers['x-storyreel-user'], r.json()])).toEqual([
+        ['alice', { provider: 'elevenlabs', units: 18 }],
+      ]);
+      // Only mesh calls reach api-key's internal routes.
+      expect(apiKey.received.every((r) => String(r.headers[MESH_HEADER]).startsWith('Bearer '))).toBe(true);
+    } finally {
+      await svc.close();
+      await apiKey.close();
+    }
+  });
+});
+
+describe('speechEngineFor', () => {
+  it('picks eSpeak offline, and the configured cloud engine with PROVIDERS=cloud', async () => {
+    const engines: string[] = [];
+    for (const env of [{}, { PROVIDERS: 'cloud' }, { PROVIDERS: 'cloud', CLOUD_SPEECH_PROVIDER: 'google' }]) {
+      const svc = await createTestService({ name: 'narrate', envOverrides: env, routes: () => [] });
+      engines.push(speechEngineFor(svc.ctx).name);
+      await svc.close();
+    }
+    expect(engines).toEqual(['espeak', 'elevenlabs', 'google-tts']);
   });
 });

@@ -1,5 +1,5 @@
 import { createService } from '@storyreel/shared';
-import { createIllustrator } from '../adapters/illustrator.js';
+import { composeProviders } from '../composeProviders.js';
 import { type JobWorker, startJobWorker } from './index.js';
 import { movieJobDeps } from './movieJobDeps.js';
 
@@ -10,7 +10,7 @@ import { movieJobDeps } from './movieJobDeps.js';
  */
 let worker: JobWorker | undefined;
 const service = createService({ name: 'compose', routes: () => [], onClose: async () => worker?.stop() });
-worker = startJobWorker(service.ctx, movieJobDeps(service.ctx, createIllustrator()));
+worker = startJobWorker(service.ctx, movieJobDeps(service.ctx, composeProviders(service.ctx).images));
 service.ctx.logger.info({ workerId: worker.id, pid: process.pid }, 'movie job worker started');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
