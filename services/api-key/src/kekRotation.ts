@@ -7,7 +7,7 @@ import { type StoredKey, sealContext } from './keyStore.js';
 export interface RewrapReport {
   kekVersion: string;
   rewrapped: number;
-  /** Replaced or deleted while we worked: the new record is already under the current version. */
+  /** Deleted, or replaced (so already under the current version), while we worked. */
   skipped: number;
   failed: number;
 }
@@ -24,17 +24,42 @@ export async function keysByKekVersion(docs: DocStore): Promise<Record<string, n
   return counts;
 }
 
+/** Tries per record: a record written meanwhile (used, replaced) is read again and re-wrapped. */
+const ATTEMPTS = 3;
+
+type RewrapDeps = { docs: DocStore; kek: KeyEncryptionKey; logger: Logger };
+
+/** Re-wraps one record unless it is gone or already current; each write only if the record did not change since read. */
+async function rewrapRecord(deps: RewrapDeps, id: string, kekVersion: string): Promise<'rewrapped' | 'skipped'> {
+  for (let attempt = 1; ; attempt++) {
+    const doc = await deps.docs.get<StoredKey>(COLLECTIONS.apiKeys, id);
+    if (!doc || doc.data.sealed.kekVersion === kekVersion) return 'skipped';
+    const { uid, provider, sealed } = doc.data;
+    const fresh = await rewrap(deps.kek, sealed, sealContext(uid, provider));
+    try {
+      await deps.docs.set<StoredKey>(
+        COLLECTIONS.apiKeys,
+        id,
+        { ...doc.data, sealed: fresh },
+        { expectedVersion: doc.version },
+      );
+      return 'rewrapped';
+    } catch (err) {
+      if (!(isAppError(err) && err.code === 'conflict') || attempt >= ATTEMPTS) throw err;
+    }
+  }
+}
+
 /**
- * Re-wraps every data key not under the KEK's current version, in batches,
- * each record written only if it did not change since it was read. Nothing is
- * locked: a read meanwhile unwraps with the version its record names, which
- * the KEK keeps, so keys stay readable throughout. Safe to run again (after a
- * crash, or at start-up to finish an interrupted rotation).
+ * Re-wraps every data key not under the KEK's current version, in batches.
+ * Nothing is locked: a read meanwhile unwraps with the version its record
+ * names, which the KEK keeps, so keys stay readable throughout; a record a
+ * user replaces meanwhile is already under the current version and is left
+ * alone. Safe to run again (after a crash, or at start-up to finish an
+ * interrupted rotation). Retire an old KEK version only once
+ * `keysByKekVersion` shows no record under it.
  */
-export async function rewrapStaleKeys(
-  deps: { docs: DocStore; kek: KeyEncryptionKey; logger: Logger },
-  options: { batchSize?: number } = {},
-): Promise<RewrapReport> {
+export async function rewrapStaleKeys(deps: RewrapDeps, options: { batchSize?: number } = {}): Promise<RewrapReport> {
   const kekVersion = await deps.kek.currentVersion();
   const stale = await deps.docs.query<StoredKey>(COLLECTIONS.apiKeys, {
     where: [['sealed.kekVersion', '!=', kekVersion]],
@@ -42,23 +67,12 @@ export async function rewrapStaleKeys(
   const report: RewrapReport = { kekVersion, rewrapped: 0, skipped: 0, failed: 0 };
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   for (let i = 0; i < stale.length; i += batchSize) {
-    for (const doc of stale.slice(i, i + batchSize)) {
-      const { uid, provider, sealed } = doc.data;
+    for (const { id } of stale.slice(i, i + batchSize)) {
       try {
-        const fresh = await rewrap(deps.kek, sealed, sealContext(uid, provider));
-        await deps.docs.set<StoredKey>(
-          COLLECTIONS.apiKeys,
-          doc.id,
-          { ...doc.data, sealed: fresh },
-          { expectedVersion: doc.version },
-        );
-        report.rewrapped++;
+        report[await rewrapRecord(deps, id, kekVersion)]++;
       } catch (err) {
-        if (isAppError(err) && err.code === 'conflict') report.skipped++;
-        else {
-          report.failed++;
-          deps.logger.error({ keyId: doc.id, err: (err as Error).message }, 'could not re-wrap a stored key');
-        }
+        report.failed++;
+        deps.logger.error({ keyId: id, err: (err as Error).message }, 'could not re-wrap a stored key');
       }
     }
     await yieldToReads();
@@ -68,7 +82,7 @@ export async function rewrapStaleKeys(
 
 /** Makes a new KEK version current and re-wraps stored keys in the background. */
 export async function rotateKek(
-  deps: { docs: DocStore; kek: KeyEncryptionKey; logger: Logger },
+  deps: RewrapDeps,
   options: { batchSize?: number } = {},
 ): Promise<{ kekVersion: string; done: Promise<RewrapReport> }> {
   const kekVersion = await deps.kek.rotate();
