@@ -14,7 +14,7 @@ import { geminiImages } from '../src/adapters/geminiImages.js';
 import { geminiPlanner } from '../src/adapters/geminiPlanner.js';
 import { composeProviders } from '../src/composeProviders.js';
 import { createProject, storyboardProject } from '../src/projects.js';
-import { generateSceneImage } from '../src/sceneImages.js';
+import { generateMissingImages, generateSceneImage } from '../src/sceneImages.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 const fixture = (name: string) => readFixture(FIXTURES, name);
@@ -154,6 +154,24 @@ describe('Gemini images', () => {
 
     const stored = await sharp(await svc.ctx.blobs.get(result.scene.imagePath as string)).metadata();
     expect(stored).toMatchObject({ format: 'jpeg', width: 1080, height: 1920 });
+  });
+});
+
+describe("the movie job's images step", () => {
+  it("draws every missing scene with THAT user's key, and another user's with the platform key", async () => {
+    server = await fakeProviderServer(() => ({ json: fixture('gemini-image') }));
+    const images = geminiImages({ keys: keys(), baseUrl: server.url, policy: ONE_TRY });
+    for (const uid of ['alice', 'bob']) {
+      const project = await projectOf(uid);
+      await storyboardProject(ports({}), uid, project.id, {});
+      const drawn = await generateMissingImages(ports({ images }), uid, project.id);
+      expect(drawn.generated).toBeGreaterThan(0);
+    }
+    const used = server.received.map((r) => r.headers['x-goog-api-key']);
+    const alice = used.filter((k) => k === 'AIza-alice-own').length;
+    expect(alice).toBeGreaterThan(0);
+    expect(used).toEqual([...Array(alice).fill('AIza-alice-own'), ...Array(used.length - alice).fill('AIza-platform')]);
+    expect(used.length).toBeGreaterThan(alice);
   });
 });
 

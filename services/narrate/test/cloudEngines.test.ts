@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { MESH_HEADER, providerKeyResolverFor } from '@storyreel/shared';
+import { createLogger, MESH_HEADER, providerKeyResolverFor } from '@storyreel/shared';
 import {
   createTestService,
   type FakeProviderServer,
@@ -250,5 +250,38 @@ describe('speechEngineFor', () => {
       await svc.close();
     }
     expect(engines).toEqual(['espeak', 'elevenlabs', 'google-tts']);
+  });
+});
+
+describe('keys in logs', () => {
+  it('never writes a key to the logs, whatever the provider answers', async () => {
+    let n = 0;
+    server = await fakeProviderServer(() => {
+      n++;
+      if (n === 1) return { status: 503, json: { detail: { status: 'system_busy', message: 'busy' } } };
+      if (n === 2) return { json: fixture('elevenlabs-with-timestamps') };
+      return { status: 401, json: fixture('elevenlabs-invalid-key') };
+    });
+    const lines: string[] = [];
+    const logger = createLogger('narrate', 'debug', { write: (line: string) => void lines.push(line) });
+    const policy = { attempts: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterSeconds: 5 };
+    const engine = elevenLabsEngine({ keys: keys(), baseUrl: server.url, policy, logger });
+    const svc = await createTestService({ name: 'narrate', logger, routes: narrateRoutes(engine) });
+    try {
+      const scene = (text: string) => ({ projectId: 'p9', voice: 'en-gb-1', scenes: [{ id: 's1', text }] });
+      await supertest(svc.app)
+        .post('/v1/narrate')
+        .set(userHeaders('alice'))
+        .send(scene('Hello, old friend.'))
+        .expect(200);
+      await supertest(svc.app).post('/v1/narrate').set(userHeaders('alice')).send(scene('Goodbye.')).expect(401);
+    } finally {
+      await svc.close();
+    }
+    const log = lines.join('');
+    expect(log).toContain('retrying a provider call');
+    expect(log).toContain('ElevenLabs rejected your API key');
+    expect(log).not.toContain('sk_alice_own_key');
+    expect(log).not.toContain('sk_platform_key');
   });
 });
