@@ -126,12 +126,19 @@ describe('faults in the local mesh', () => {
   it('a downstream service that dies mid-job: its breaker opens, the step retries, the job finishes once it is back', async () => {
     const api = userApi('breaker');
     const projectId = await readyProject(api, STORIES.fox, '1:1');
+    const jobId = await startRender(api, projectId);
+    // Mid-job: a worker has it and is drawing images; the music step is still ahead.
+    await waitFor(
+      'the job to start',
+      async () => ((await readJob(api, jobId)).status === 'running' ? true : undefined),
+      60_000,
+    );
     await mesh.stopService('music');
     const musicPort = Number(new URL(serviceUrl(mesh.env, 'music')).port);
     const dead = await deadService(musicPort);
     let restarted = false;
     try {
-      const jobId = await startRender(api, projectId);
+      expect((await readJob(api, jobId)).steps.music.status).toBe('pending');
       const secondFailure = await waitFor(
         'the music step to fail twice',
         async () => {
