@@ -20,3 +20,32 @@ export function pcmToWav(pcm: Buffer, sampleRate: number, channels = 1): Buffer 
   header.writeUInt32LE(pcm.length, 40);
   return Buffer.concat([header, pcm]);
 }
+
+export interface WavSamples {
+  pcm: Buffer;
+  sampleRate: number;
+  channels: number;
+}
+
+/** The 16-bit PCM samples of a RIFF/WAVE file and their format (to join several into one). */
+export function wavSamples(wav: Buffer): WavSamples {
+  if (wav.length < 12 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') {
+    throw new Error('not a RIFF/WAVE file');
+  }
+  let format: { sampleRate: number; channels: number } | undefined;
+  for (let offset = 12; offset + 8 <= wav.length; ) {
+    const id = wav.toString('ascii', offset, offset + 4);
+    const size = wav.readUInt32LE(offset + 4);
+    const body = offset + 8;
+    if (id === 'fmt ') {
+      if (wav.readUInt16LE(body) !== 1 || wav.readUInt16LE(body + 14) !== 16) throw new Error('WAVE is not 16-bit PCM');
+      format = { channels: wav.readUInt16LE(body + 2), sampleRate: wav.readUInt32LE(body + 4) };
+    }
+    if (id === 'data') {
+      if (!format) throw new Error('WAVE data chunk before its fmt chunk');
+      return { pcm: wav.subarray(body, Math.min(body + size, wav.length)), ...format };
+    }
+    offset = body + size + (size % 2);
+  }
+  throw new Error('WAVE file has no data chunk');
+}

@@ -11,7 +11,7 @@ import {
 import supertest from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { elevenLabsEngine } from '../src/adapters/elevenLabsEngine.js';
-import { googleTtsEngine, markedSsml } from '../src/adapters/googleTtsEngine.js';
+import { googleTtsEngine, MAX_SSML_BYTES, markedSsml, ssmlParts } from '../src/adapters/googleTtsEngine.js';
 import { narrateRoutes } from '../src/routes.js';
 import { speechEngineFor } from '../src/speechEngineFor.js';
 import { findVoice, type Voice } from '../src/voices.js';
@@ -283,5 +283,31 @@ describe('keys in logs', () => {
     expect(log).toContain('ElevenLabs rejected your API key');
     expect(log).not.toContain('sk_alice_own_key');
     expect(log).not.toContain('sk_platform_key');
+  });
+});
+
+describe('Google Text-to-Speech and long scenes', () => {
+  it("cuts a scene whose SSML would pass Google's 5,000-byte limit at sentence ends, and joins the audio and timings", async () => {
+    const sentence = 'The keeper climbed the long winding stair again tonight.';
+    const text = Array.from({ length: 40 }, () => sentence).join(' ');
+    const parts = ssmlParts(text);
+    expect(parts.length).toBe(2);
+    expect(parts.join(' ')).toBe(text);
+    expect(parts.every((p) => Buffer.byteLength(markedSsml(p).ssml) <= MAX_SSML_BYTES)).toBe(true);
+    expect(parts.every((p) => p.endsWith('tonight.'))).toBe(true);
+
+    server = await fakeProviderServer(() => ({ json: fixture('google-tts-synthesize') }));
+    const engine = googleTtsEngine({
+      keys: keys(),
+      apiEndpoint: '127.0.0.1',
+      port: server.port,
+      protocol: 'http',
+      policy: ONE_TRY,
+    });
+    const speech = await engine.synthesize(text, voice, 1, { userId: 'alice' });
+    expect(server.received).toHaveLength(2);
+    // Each recorded answer is 1.2 s with marks 0-2 timed: the second part's words start 1.2 s later.
+    expect(speech.durationSeconds).toBeCloseTo(2.4, 3);
+    expect(speech.words?.slice(3, 6).map((w) => w.start)).toEqual([1.25, 1.62, 1.91].map((t) => expect.closeTo(t, 6)));
   });
 });
