@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { serviceUrl } from '@storyreel/config';
-import type { ErrorCode } from '@storyreel/shared';
+import { chargeQuota, type ErrorCode, PLAN_LIMITS } from '@storyreel/shared';
 import { serviceHeaders, TEST_MESH_SECRET, userHeaders } from '@storyreel/shared/testing';
 import { SignJWT } from 'jose';
 import sharp from 'sharp';
@@ -26,10 +26,13 @@ import {
 const STORY = 'The fox watched the stars. At dawn she followed the last one over the hill.';
 const alice = userHeaders('alice');
 const bob = userHeaders('bob');
+/** A free user who made today's 10 movies already. */
+const carol = userHeaders('carol');
 
 let world: HardeningWorld;
 let aliceProject: string;
 let bobProject: string;
+let carolProject: string;
 let bobJob: string;
 /** An open upload session of alice's (4 bytes declared, none sent). */
 let aliceUpload: string;
@@ -593,6 +596,17 @@ const cases: BadInputCase[] = [
     code: 'payload_too_large',
   },
 
+  {
+    name: "compose: a render past the day's plan limit (429 with Retry-After, no job made)",
+    send: () => api('compose').post(`/v1/projects/${carolProject}/render`).set(carol).send({ quality: 'draft' }),
+    status: 429,
+    code: 'rate_limited',
+    also: (res) => {
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(86_400);
+    },
+  },
+
   // Missing and forged credentials.
   {
     name: 'compose: no token (401)',
@@ -916,6 +930,8 @@ beforeAll(async () => {
   };
   aliceProject = await create(alice, "Alice's fox");
   bobProject = await create(bob, "Bob's fox");
+  carolProject = await create(carol, "Carol's fox");
+  for (let i = 0; i < PLAN_LIMITS.free; i++) await chargeQuota(world.docs, 'carol');
   const png = await sharp({ create: { width: 64, height: 36, channels: 3, background: '#336' } })
     .png()
     .toBuffer();
