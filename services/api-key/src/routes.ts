@@ -1,6 +1,7 @@
 import {
   badRequest,
   type Caller,
+  consumeIpBudget,
   defineRoute,
   forbidden,
   INTERNAL_USAGE_PATH,
@@ -10,10 +11,13 @@ import {
   type Provider,
   quotaRoutes,
   type RouteDefinition,
+  rateLimited,
   recordByoCalls,
   type ServiceContext,
+  setRateLimitHeaders,
   type UserCaller,
 } from '@storyreel/shared';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { createKek } from './kek/createKek.js';
 import type { KeyEncryptionKey } from './kek/port.js';
@@ -27,9 +31,17 @@ export interface ApiKeyOptions {
   verifier?: KeyVerifier;
   now?: () => Date;
   rewrapBatchSize?: number;
+  /** Provider checks of keys (store, test) a user may make per 15 minutes. */
+  keyChecksPerWindow?: number;
   /** Told when a background re-wrap ends (tests wait on it). */
   onRewrapped?: (report: RewrapReport) => void;
 }
+
+/**
+ * Enough to fix a typo or test a key now and then, too few to use us to try a
+ * list of stolen keys against the providers.
+ */
+const KEY_CHECKS_PER_WINDOW = 20;
 
 const ProviderParams = z.object({ provider: z.enum(PROVIDERS) });
 
@@ -68,6 +80,21 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
   const verifier = options.verifier ?? (ctx.env.PROVIDERS === 'offline' ? offlineKeyVerifier : httpKeyVerifier());
   const now = options.now ?? (() => new Date());
   const deps = { docs: ctx.docs, kek, logger: ctx.logger };
+  const keyChecks = options.keyChecksPerWindow ?? KEY_CHECKS_PER_WINDOW;
+
+  /** Counts one provider check of a key against the user's budget (429 with Retry-After when spent). */
+  async function spendKeyCheck(uid: string, res: Response): Promise<void> {
+    if (!ctx.env.RATE_LIMITS_ENABLED) return;
+    const verdict = await consumeIpBudget(ctx.docs, {
+      scope: 'api-key: key checks',
+      ip: `user:${uid}`,
+      limit: keyChecks,
+    });
+    const retryAfter = setRateLimitHeaders(res, verdict);
+    if (!verdict.allowed) {
+      throw rateLimited(`too many key checks; try again in ${retryAfter} s`, retryAfter, { limit: keyChecks });
+    }
+  }
 
   return [
     ...quotaRoutes(ctx),
@@ -88,11 +115,12 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
       params: ProviderParams,
       body: z.object({ apiKey: z.string().min(1).max(512) }),
       response: KeyMetadataResponse.extend({ replaced: z.boolean() }),
-      handler: async ({ params, body, caller }) => {
+      handler: async ({ params, body, caller, res }) => {
         const apiKey = checkKeyFormat(params.provider, body.apiKey);
+        const uid = (caller as UserCaller).uid;
+        await spendKeyCheck(uid, res);
         const status = await verifier.verify(params.provider, apiKey);
         if (status === 'rejected') throw rejectedKey(params.provider);
-        const uid = (caller as UserCaller).uid;
         const { key, replaced } = await storeKey(deps, { uid, provider: params.provider, apiKey, status, at: now() });
         return { ...key, replaced };
       },
@@ -104,10 +132,11 @@ export function apiKeyRoutes(ctx: ServiceContext, options: ApiKeyOptions = {}): 
       auth: 'user',
       params: ProviderParams,
       response: KeyMetadataResponse,
-      handler: async ({ params, caller }) => {
+      handler: async ({ params, caller, res }) => {
         const uid = (caller as UserCaller).uid;
         const apiKey = await revealKey(deps, uid, params.provider);
         if (!apiKey) throw notFound(`a stored ${params.provider} key`);
+        await spendKeyCheck(uid, res);
         return setKeyStatus(ctx.docs, uid, params.provider, await verifier.verify(params.provider, apiKey));
       },
     }),

@@ -200,6 +200,41 @@ describe('verification when the provider cannot be reached', () => {
   });
 });
 
+describe('the budget of key checks', () => {
+  it('limits how often a user has keys checked with providers, so we are no oracle for stolen keys', async () => {
+    const limited = await createTestService({
+      name: 'api-key',
+      envOverrides: { PROVIDERS: 'cloud' },
+      routes: (ctx) =>
+        apiKeyRoutes(ctx, {
+          verifier: httpKeyVerifier({ baseUrls: everyProviderAt(providers.url) }),
+          keyChecksPerWindow: 2,
+        }),
+    });
+    try {
+      const putAs = (uid: string, apiKey: string) =>
+        request(limited.app).put('/v1/keys/gemini').set(userHeaders(uid)).send({ apiKey });
+      expect((await putAs('eve', REVOKED_GEMINI_KEY)).status).toBe(400);
+      const second = await putAs('eve', GOOD_KEYS.gemini);
+      expect(second.status).toBe(200);
+      expect(second.headers['ratelimit-remaining']).toBe('0');
+      const asked = providers.received.length;
+      const third = await putAs('eve', GOOD_KEYS.gemini);
+      expect(third.status).toBe(429);
+      expect(third.body.error.code).toBe('rate_limited');
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      const test = await request(limited.app).post('/v1/keys/gemini/test').set(userHeaders('eve'));
+      expect(test.status).toBe(429);
+      expect(providers.received).toHaveLength(asked);
+      // Malformed keys never reach a provider and cost nothing; other users have their own budget.
+      expect((await putAs('eve', 'nonsense')).status).toBe(422);
+      expect((await putAs('fay', GOOD_KEYS.gemini)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('the internal key route', () => {
   it('gives the plaintext to a mesh service acting for the user, never cached', async () => {
     const res = await internalKey('alice', 'gemini');
