@@ -6,14 +6,18 @@ import {
   fakeProviderServer,
   readFixture,
   type TestService,
+  userHeaders,
 } from '@storyreel/shared/testing';
 import sharp from 'sharp';
+import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { falImages } from '../src/adapters/falImages.js';
 import { geminiImages } from '../src/adapters/geminiImages.js';
 import { geminiPlanner } from '../src/adapters/geminiPlanner.js';
+import { createIllustrator } from '../src/adapters/illustrator.js';
 import { composeProviders } from '../src/composeProviders.js';
 import { createProject, storyboardProject } from '../src/projects.js';
+import { composeRoutes } from '../src/routes.js';
 import { generateMissingImages, generateSceneImage } from '../src/sceneImages.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -267,5 +271,43 @@ describe('composeProviders', () => {
       ['gemini:gemini-2.5-flash-image', 'gemini:gemini-2.5-flash'],
       ['fal:fal-ai/flux/schnell', 'gemini:gemini-2.5-flash'],
     ]);
+  });
+});
+
+describe('POST /v1/projects/:id/storyboard with the Gemini planner', () => {
+  it("plans with THAT user's key, and answers with the planner and the note when it fell back", async () => {
+    server = await fakeProviderServer((req) => ({
+      json: fixture(
+        req.headers['x-goog-api-key'] === 'AIza-alice-own' ? 'gemini-storyboard' : 'gemini-storyboard-not-json',
+      ),
+    }));
+    const planner = geminiPlanner({ keys: keys(), baseUrl: server.url, policy: ONE_TRY });
+    const service = await createTestService({ name: 'compose', routes: composeRoutes(createIllustrator(), planner) });
+    try {
+      const boards: Record<string, { planner: string; note?: string }> = {};
+      for (const uid of ['alice', 'bob']) {
+        const created = await supertest(service.app)
+          .post('/v1/projects')
+          .set(userHeaders(uid))
+          .send({ title: 'Lamp', story: STORY, targetSeconds: 20 })
+          .expect(201);
+        const res = await supertest(service.app)
+          .post(`/v1/projects/${created.body.id}/storyboard`)
+          .set(userHeaders(uid))
+          .send({})
+          .expect(200);
+        boards[uid] = res.body.storyboard;
+      }
+      expect(server.received.map((r) => r.headers['x-goog-api-key'])).toEqual([
+        'AIza-alice-own',
+        'AIza-platform',
+        'AIza-platform',
+      ]);
+      expect(boards.alice).toMatchObject({ planner: 'gemini:gemini-2.5-flash' });
+      expect(boards.alice?.note).toBeUndefined();
+      expect(boards.bob).toMatchObject({ planner: 'offline', note: expect.stringMatching(/malformed twice/) });
+    } finally {
+      await service.close();
+    }
   });
 });
