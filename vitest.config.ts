@@ -14,7 +14,21 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['{shared,config,services/*,functions,cli,e2e}/test/**/*.test.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['{shared,config,services/*,functions,cli,e2e}/test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        // The wizard's component tests sit beside its source and run in the frontend's jsdom.
+        test: {
+          name: 'frontend',
+          include: ['frontend/src/**/*.test.{ts,tsx}'],
+          environment: './frontend/src/test/jsdomEnvironment.ts',
+        },
+      },
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

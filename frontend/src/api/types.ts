@@ -110,7 +110,8 @@ export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 export interface RenderOptions {
   quality: 'draft' | 'standard' | 'high';
   resolution: '720p' | '1080p';
-  polish: boolean;
+  /** What the polish step does (upscale, interpolate, denoise); null or false: no polish. */
+  polish: boolean | { upscale?: string; interpolate?: boolean; denoise?: string } | null;
   gif: boolean;
 }
 
