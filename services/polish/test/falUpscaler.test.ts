@@ -1,138 +1,121 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProviderCredential, ProviderKeyResolver } from '@storyreel/shared';
-import { createTestService, probe, type TestService, userHeaders } from '@storyreel/shared/testing';
+import {
+  createTestService,
+  type FakeProviderServer,
+  fakeKeyResolver,
+  fakeProviderServer,
+  probe,
+  readFixture,
+  type TestService,
+  userHeaders,
+} from '@storyreel/shared/testing';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { falUpscaler } from '../src/adapters/falUpscaler.js';
 import { polishRoutes } from '../src/routes.js';
 import { MOVIE, makeMovie, uploadMovie } from './movieFixture.js';
 
 /**
- * The fal adapter against a fake of fal's queue API on loopback (submit,
- * status polled until COMPLETED, result, then the result file), answering as
- * fal's docs for fal-ai/video-upscaler describe. Not verified against fal
- * itself: no test reaches the network.
+ * The fal adapter against fal's queue API played back on loopback: submit,
+ * status polled until COMPLETED, result, then the video it links to. The
+ * answers follow fal's documented shapes for fal-ai/video-upscaler; the
+ * adapter has not been run against fal itself.
  */
 
-interface Seen {
-  method: string;
-  url: string;
-  authorization: string | undefined;
-  body: unknown;
-}
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const REQUEST = '3f2b9a7c-1e4d-4c1a-9a5e-6f7d2c9b8e01';
+const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
+const BOBS_MOVIE = 'gs://storyreel-media/users/bob/projects/p2/renders/j/r/movie.mp4';
 
-let svc: TestService;
-let fal: Server;
-let falBase: string;
 let work: string;
-let upscaledFile: string;
-const seen: Seen[] = [];
-const usage: { uid: string | undefined; credential: ProviderCredential }[] = [];
-
-const keys: ProviderKeyResolver = {
-  async resolve(provider, uid) {
-    return uid === 'alice' ? { provider, apiKey: 'alices-fal-key', source: 'user' } : undefined;
-  },
-  async recordUsage(credential, uid) {
-    usage.push({ credential, uid });
-  },
-};
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : undefined;
-}
-
-function startFakeFal(): Server {
-  let statusPolls = 0;
-  return createServer(async (req, res) => {
-    seen.push({
-      method: req.method ?? '',
-      url: req.url ?? '',
-      authorization: req.headers.authorization,
-      body: await readBody(req),
-    });
-    const json = (value: unknown) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-fal-request-id': 'req-1' });
-      res.end(JSON.stringify(value));
-    };
-    if (req.method === 'POST' && req.url === '/fal-ai/video-upscaler') {
-      return json({
-        request_id: 'req-1',
-        status_url: `${falBase}/fal-ai/video-upscaler/requests/req-1/status`,
-        response_url: `${falBase}/fal-ai/video-upscaler/requests/req-1`,
-      });
-    }
-    if (req.method === 'GET' && req.url?.startsWith('/fal-ai/video-upscaler/requests/req-1/status')) {
-      statusPolls += 1;
-      return json({ status: statusPolls < 2 ? 'IN_PROGRESS' : 'COMPLETED', request_id: 'req-1' });
-    }
-    if (req.method === 'GET' && req.url === '/fal-ai/video-upscaler/requests/req-1') {
-      return json({
-        video: { url: `${falBase}/files/upscaled.mp4`, content_type: 'video/mp4', file_name: 'upscaled.mp4' },
-      });
-    }
-    if (req.method === 'GET' && req.url === '/files/upscaled.mp4') {
-      res.writeHead(200, { 'content-type': 'video/mp4' });
-      createReadStream(upscaledFile).pipe(res);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-}
-
-/** fal's client and the result download, pointed at the fake. */
-const fakeFetch: typeof fetch = (input, init) =>
-  fetch(String(input instanceof Request ? input.url : input).replace('https://queue.fal.run', falBase), init);
+let upscaled: Buffer;
+let server: FakeProviderServer | undefined;
+let svc: TestService | undefined;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'polish-fal-test-'));
   // What fal sends back: a larger picture with no sound.
-  upscaledFile = await makeMovie(join(work, 'upscaled.mp4'), { audio: false, size: { width: 640, height: 360 } });
-  fal = startFakeFal().listen(0, '127.0.0.1');
-  await once(fal, 'listening');
-  falBase = `http://127.0.0.1:${(fal.address() as AddressInfo).port}`;
-  svc = await createTestService({
-    name: 'polish',
-    routes: (ctx) =>
-      polishRoutes(ctx, { upscaler: falUpscaler({ keys, blobs: ctx.blobs, fetch: fakeFetch, pollIntervalMs: 10 }) }),
-  });
-  await uploadMovie(svc.ctx.blobs, MOVIE);
-  await uploadMovie(svc.ctx.blobs, 'gs://storyreel-media/users/bob/projects/p2/renders/j/movie.mp4');
+  upscaled = await readFile(
+    await makeMovie(join(work, 'upscaled.mp4'), { audio: false, size: { width: 640, height: 360 } }),
+  );
+});
+afterEach(async () => {
+  await svc?.close();
+  await server?.close();
+  svc = undefined;
+  server = undefined;
 });
 afterAll(async () => {
-  await svc.close();
-  fal.close();
   await rm(work, { recursive: true, force: true });
 });
 
+/** fal's queue, answering the result with `result` (the recorded one pointing at the fake's own file by default). */
+async function fakeFal(result?: (base: string) => unknown) {
+  let polls = 0;
+  server = await fakeProviderServer((req) => {
+    if (req.method === 'POST' && req.path === '/fal-ai/video-upscaler') {
+      return { json: readFixture(FIXTURES, 'fal-video-upscaler-submit') };
+    }
+    if (req.path === `/fal-ai/video-upscaler/requests/${REQUEST}/status`) {
+      polls += 1;
+      return { json: { status: polls < 2 ? 'IN_PROGRESS' : 'COMPLETED', request_id: REQUEST } };
+    }
+    if (req.path === `/fal-ai/video-upscaler/requests/${REQUEST}`) {
+      const recorded = readFixture<{ video: { url: string } }>(FIXTURES, 'fal-video-upscaler-result');
+      const base = (server as FakeProviderServer).url;
+      const local = { ...recorded, video: { ...recorded.video, url: `${base}/files/upscaled_output.mp4` } };
+      return { json: result ? result(base) : local };
+    }
+    if (req.path === '/files/upscaled_output.mp4') return { body: upscaled, headers: { 'content-type': 'video/mp4' } };
+    return { status: 404, json: { detail: 'Not Found' } };
+  });
+  return server;
+}
+
+async function polishService(fal: FakeProviderServer) {
+  const keys = fakeKeyResolver({ alice: { fal: 'alices-fal-key' } }, {});
+  svc = await createTestService({
+    name: 'polish',
+    routes: (ctx) =>
+      polishRoutes(ctx, {
+        upscaler: falUpscaler({
+          keys,
+          blobs: ctx.blobs,
+          queueUrl: fal.url,
+          policy: ONE_TRY,
+          pollIntervalMs: 10,
+          download: { testOnlyLoopbackExceptions: [{ address: '127.0.0.1', port: fal.port }] },
+        }),
+      }),
+  });
+  await uploadMovie(svc.ctx.blobs, MOVIE);
+  await uploadMovie(svc.ctx.blobs, BOBS_MOVIE);
+  return { svc, keys };
+}
+
+const polish = (service: TestService, uid: string, videoPath: string) =>
+  supertest(service.app).post('/v1/polish').set(userHeaders(uid)).send({ videoPath, upscale: '720p' });
+
 describe('the fal upscaler', () => {
   it("upscales through fal's queue with the user's key, and keeps the original's sound", async () => {
-    const res = await supertest(svc.app)
-      .post('/v1/polish')
-      .set(userHeaders('alice'))
-      .send({ videoPath: MOVIE, upscale: '720p' });
+    const fal = await fakeFal();
+    const { svc, keys } = await polishService(fal);
+    const res = await polish(svc, 'alice', MOVIE);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ width: 1280, height: 720, upscaler: 'fal-ai/video-upscaler', cached: false });
 
-    const submit = seen.find((s) => s.method === 'POST');
-    expect(submit?.authorization).toBe('Key alices-fal-key');
-    const input = submit?.body as { video_url: string; scale: number };
+    const submit = fal.received.find((r) => r.method === 'POST');
+    expect(submit?.headers.authorization).toBe('Key alices-fal-key');
+    const input = submit?.json<{ video_url: string; scale: number }>();
     // 90 lines to 720: the endpoint's largest factor.
-    expect(input.scale).toBe(8);
+    expect(input?.scale).toBe(8);
     // fal reads the movie through a signed URL of our blob store.
-    expect(input.video_url).toMatch(/\/blobs\/storyreel-media\/users\/alice\/.+movie\.mp4\?expires=\d+&sig=/);
-    expect(seen.filter((s) => s.url.includes('/requests/req-1/status')).length).toBeGreaterThanOrEqual(2);
-    expect(usage).toEqual([{ uid: 'alice', credential: expect.objectContaining({ source: 'user' }) }]);
+    expect(input?.video_url).toMatch(/\/blobs\/storyreel-media\/users\/alice\/.+movie\.mp4\?expires=\d+&sig=/);
+    expect(fal.received.filter((r) => r.path.endsWith('/status')).length).toBeGreaterThanOrEqual(2);
+    expect(keys.usage).toEqual([{ provider: 'fal', userId: 'alice', units: 1 }]);
 
     const file = join(work, `${createHash('sha1').update(res.body.videoPath).digest('hex')}.mp4`);
     await svc.ctx.blobs.getToFile(res.body.videoPath, file);
@@ -141,13 +124,30 @@ describe('the fal upscaler', () => {
     expect(streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac' });
   });
 
-  it('answers 503 when neither the user nor the platform has a fal key', async () => {
-    const res = await supertest(svc.app)
-      .post('/v1/polish')
-      .set(userHeaders('bob'))
-      .send({ videoPath: 'gs://storyreel-media/users/bob/projects/p2/renders/j/movie.mp4', upscale: '720p' });
+  it('answers 503 when neither the user nor the platform has a fal key, without calling fal', async () => {
+    const fal = await fakeFal();
+    const { svc } = await polishService(fal);
+    const res = await polish(svc, 'bob', BOBS_MOVIE);
     expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('unavailable');
-    expect(res.body.error.message).toMatch(/fal/);
+    expect(res.body.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/fal/) });
+    expect(fal.received).toEqual([]);
+  });
+
+  it('refuses to download a video fal links at a private address, or an answer without one (503)', async () => {
+    for (const [answer, message] of [
+      [() => ({ video: { url: 'http://10.0.0.7/upscaled_output.mp4' } }), 'the video fal made could not be fetched'],
+      [() => ({ images: [] }), 'fal answered without an upscaled video'],
+    ] as const) {
+      const fal = await fakeFal(answer);
+      const { svc } = await polishService(fal);
+      const res = await polish(svc, 'alice', MOVIE);
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({ code: 'unavailable', message });
+      expect(await svc.ctx.blobs.list(MOVIE.replace(/movie\.mp4$/, 'polished/'))).toEqual([]);
+      await svc.close();
+      await fal.close();
+    }
+    svc = undefined;
+    server = undefined;
   });
 });

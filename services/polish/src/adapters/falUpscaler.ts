@@ -1,71 +1,109 @@
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createFalClient } from '@fal-ai/client';
-import { AppError, type BlobStore, createProviderCaller, type ProviderKeyResolver } from '@storyreel/shared';
+import {
+  AppError,
+  type BlobStore,
+  createProviderCaller,
+  type ProviderKeyResolver,
+  type RetryPolicy,
+  type SsrfGuardOptions,
+} from '@storyreel/shared';
+import { z } from 'zod';
 import type { Upscaler } from '../upscaler.js';
+import { downloadProviderFile } from './providerDownload.js';
 
 export const FAL_UPSCALER_ENDPOINT = 'fal-ai/video-upscaler';
-const FAL_QUEUE_URL = 'https://queue.fal.run';
+const PRODUCTION_QUEUE_URL = 'https://queue.fal.run';
 /** The endpoint's largest scale factor. */
 const MAX_SCALE = 8;
 /** How long fal may read the source through its signed URL: a queued request can wait a while. */
 const SOURCE_URL_SECONDS = 3600;
 /** One attempt (queue wait + upscaling a movie frame by frame) may take this long. */
-const ATTEMPT_TIMEOUT_MS = 20 * 60_000;
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+/** A 15-minute 4K movie at a generous bitrate. */
+const MAX_DOWNLOAD_BYTES = 8 * 1024 ** 3;
 
-interface FalUpscalerOutput {
-  video?: { url?: string };
-}
+/** The part of fal's answer we use (fal's documented output of fal-ai/video-upscaler). */
+const FalUpscalerOutput = z.object({ video: z.object({ url: z.string().url() }) });
 
-export interface FalUpscalerDeps {
+export interface FalUpscalerOptions {
   keys: ProviderKeyResolver;
   blobs: BlobStore;
-  /** Every request fal's client makes, and the download of its result, goes through this (tests point it at a fake). */
-  fetch?: typeof fetch;
-  pollIntervalMs?: number;
+  /** Where fal's queue is; a loopback fake in tests. */
+  queueUrl?: string;
   timeoutMs?: number;
+  policy?: RetryPolicy;
+  pollIntervalMs?: number;
+  /** How the result is downloaded (tests open their loopback server to it). */
+  download?: SsrfGuardOptions;
 }
 
 /**
  * Cloud upscaling with fal's video upscaler (Real-ESRGAN per frame), called
  * with the user's own fal key when they stored one. fal reads the source
- * through a signed URL and returns a larger video, which is downloaded; the
- * polish graph then scales it to exactly the target size (fal scales by a
- * factor) and takes the sound from the original, which fal does not promise
- * to keep.
+ * through a signed URL and answers with a link to a larger video, which is
+ * downloaded through the SSRF guard; the polish graph then scales it to
+ * exactly the target size (fal scales by a factor) and takes the sound from
+ * the original, which fal does not promise to keep.
  */
-export function falUpscaler(deps: FalUpscalerDeps): Upscaler {
-  const fetchFn = deps.fetch ?? fetch;
+export function falUpscaler(options: FalUpscalerOptions): Upscaler {
+  const queueUrl = (options.queueUrl ?? PRODUCTION_QUEUE_URL).replace(/\/+$/, '');
   const call = createProviderCaller({
     provider: 'fal',
-    keys: deps.keys,
-    timeoutMs: deps.timeoutMs ?? ATTEMPT_TIMEOUT_MS,
-    endpoint: `${FAL_QUEUE_URL}/${FAL_UPSCALER_ENDPOINT}`,
+    keys: options.keys,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    endpoint: `${queueUrl}/${FAL_UPSCALER_ENDPOINT}`,
+    ...(options.policy ? { policy: options.policy } : {}),
   });
+  // The SDK always calls https://queue.fal.run; another queue URL (a test server) gets its requests instead.
+  const falFetch: typeof fetch =
+    queueUrl === PRODUCTION_QUEUE_URL
+      ? fetch
+      : (input, init) => {
+          const url = new URL(input instanceof Request ? input.url : String(input));
+          return fetch(`${queueUrl}${url.pathname}${url.search}`, init);
+        };
+
   return {
     name: FAL_UPSCALER_ENDPOINT,
     async plan({ source, target, uid, workDir, signal }) {
-      const videoUrl = await deps.blobs.signedUrl(source.gsPath, SOURCE_URL_SECONDS);
+      const videoUrl = await options.blobs.signedUrl(source.gsPath, SOURCE_URL_SECONDS);
       const scale = Math.min(MAX_SCALE, Math.ceil((target.height / source.size.height) * 100) / 100);
       const output = await call({ userId: uid, signal }, async (attempt) => {
-        const fal = createFalClient({ credentials: attempt.credential.apiKey, fetch: fetchFn });
+        // The SDK's own retries stay on: they re-poll a queued request after a blip instead of paying for it again.
+        const fal = createFalClient({ credentials: attempt.credential.apiKey, fetch: falFetch });
         const result = await fal.subscribe(FAL_UPSCALER_ENDPOINT, {
           input: { video_url: videoUrl, scale },
           abortSignal: attempt.signal,
-          ...(deps.pollIntervalMs ? { pollInterval: deps.pollIntervalMs } : {}),
+          ...(options.pollIntervalMs ? { pollInterval: options.pollIntervalMs } : {}),
         });
-        return result.data as FalUpscalerOutput;
+        return result.data;
       });
-      const url = output.video?.url;
-      if (!url) throw new AppError('unavailable', 'the fal upscaler answered without a video');
-      const upscaled = join(workDir, 'upscaled.mp4');
-      const response = await fetchFn(url, signal ? { signal } : {});
-      if (!response.ok || !response.body) {
-        throw new AppError('unavailable', `could not download the upscaled video (HTTP ${response.status})`);
+      const parsed = FalUpscalerOutput.safeParse(output);
+      if (!parsed.success) {
+        throw new AppError('unavailable', 'fal answered without an upscaled video', {
+          provider: 'fal',
+          reason: 'malformed',
+        });
       }
-      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(upscaled), signal ? { signal } : {});
+      const upscaled = join(workDir, 'upscaled.mp4');
+      try {
+        await downloadProviderFile(parsed.data.video.url, upscaled, {
+          maxBytes: MAX_DOWNLOAD_BYTES,
+          ...(signal ? { signal } : {}),
+          ...(options.download ? { guard: options.download } : {}),
+        });
+      } catch (err) {
+        // The guard's 400s are about a URL the user never gave: to them it is fal failing.
+        if (err instanceof AppError && err.code === 'invalid_argument') {
+          throw new AppError('unavailable', 'the video fal made could not be fetched', {
+            provider: 'fal',
+            reason: 'remote_file_refused',
+            upstream: err.message,
+          });
+        }
+        throw err;
+      }
       return {
         videoInput: upscaled,
         filters: [`scale=${target.width}:${target.height}:flags=lanczos`],
