@@ -11,9 +11,15 @@ export interface WordTiming {
   end: number;
 }
 
+/**
+ * As long as the longest text narrate speaks in one go: an unbroken token (a
+ * pasted URL) is one word, and a word narrate made must be one captions take.
+ */
+export const MAX_WORD_CHARS = 5000;
+
 export const wordTimingSchema = z
   .object({
-    text: z.string().trim().min(1).max(1000),
+    text: z.string().trim().min(1).max(MAX_WORD_CHARS),
     start: z.number().min(0).max(86_400),
     end: z.number().min(0).max(86_400),
   })
