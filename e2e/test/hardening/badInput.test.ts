@@ -607,6 +607,20 @@ const cases: BadInputCase[] = [
     },
   },
 
+  {
+    name: 'compose: a second render of a project whose movie is being made (409 naming the job)',
+    send: () => api('compose').post(`/v1/projects/${bobProject}/render`).set(bob).send({ quality: 'draft' }),
+    status: 409,
+    code: 'conflict',
+    also: (res) => expect(res.body.error.details).toEqual({ jobId: bobJob }),
+  },
+  {
+    name: 'compose: a retry of a job that has not failed (409)',
+    send: () => api('compose').post(`/v1/jobs/${bobJob}/retry`).set(bob).send({}),
+    status: 409,
+    code: 'conflict',
+  },
+
   // Missing and forged credentials.
   {
     name: 'compose: no token (401)',
