@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Env } from '@storyreel/config';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError, badRequest, isAppError, notFound } from '../errors.js';
+import { requestContextMiddleware } from '../http/requestContext.js';
 import { verifySignedBlobUrl } from './blobUrlSignature.js';
 import { parseGsPath } from './gsPath.js';
 import type { BlobStore } from './port.js';
@@ -40,8 +41,7 @@ function sendError(req: Request, res: Response, err: unknown): void {
     res.destroy();
     return;
   }
-  const requestId = req.context?.requestId ?? req.get('x-request-id');
-  res.status(error.status).json(error.toBody(requestId));
+  res.status(error.status).json(error.toBody(req.context?.requestId));
 }
 
 /**
@@ -60,7 +60,14 @@ export function serveLocalBlobs(store: BlobStore, env: Env): RequestHandler {
       return;
     }
     const [, kind, bucket = '', rawKey = ''] = route;
-    serve(kind === 'public', bucket, rawKey).catch((err: unknown) => sendError(req, res, err));
+    // Stored bytes are served as the type they were stored with, never as whatever a browser guesses.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const handle = () => {
+      serve(kind === 'public', bucket, rawKey).catch((err: unknown) => sendError(req, res, err));
+    };
+    // Errors carry a request id like every other answer, also where no service set one (the local gateway).
+    if (req.context) handle();
+    else requestContextMiddleware(req, res, handle);
 
     async function serve(isPublic: boolean, bucketName: string, encodedKey: string): Promise<void> {
       const path = `gs://${bucketName}/${decodeKey(encodedKey)}`;
