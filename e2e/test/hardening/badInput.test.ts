@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { serviceUrl } from '@storyreel/config';
-import { chargeQuota, type ErrorCode, PLAN_LIMITS } from '@storyreel/shared';
+import { blobUrlSignature, chargeQuota, type ErrorCode, PLAN_LIMITS } from '@storyreel/shared';
 import { serviceHeaders, TEST_MESH_SECRET, userHeaders } from '@storyreel/shared/testing';
 import { SignJWT } from 'jose';
 import sharp from 'sharp';
@@ -46,6 +46,9 @@ const trap = { hits: [] as string[], port: 0, server: http.createServer() };
 
 const api = (name: MeshServiceName) => supertest(world.app(name));
 const media = () => world.env.MEDIA_BUCKET;
+const objects = (path: string) => supertest(world.objects).get(path);
+const future = () => Math.floor(Date.now() / 1000) + 600;
+const aliceImageKey = () => `users/alice/projects/${aliceProject}/images/one.png`;
 const aliceFolder = () => `gs://${media()}/users/alice/projects/${aliceProject}`;
 
 /** The smallest valid render manifest of alice's project (its image exists). */
@@ -621,6 +624,51 @@ const cases: BadInputCase[] = [
     code: 'conflict',
   },
 
+  // Object URLs (signed for the media bucket, durable for the public one), as GCS serves them.
+  {
+    name: 'objects: a signed URL with a forged signature (403)',
+    send: () => objects(`/blobs/${media()}/${aliceImageKey()}?expires=${future()}&sig=${'A'.repeat(43)}`),
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: 'objects: a correctly signed URL that has expired (403)',
+    send: () => {
+      const expires = Math.floor(Date.now() / 1000) - 60;
+      const sig = blobUrlSignature(media(), aliceImageKey(), expires, world.env.URL_SIGNING_SECRET as string);
+      return objects(`/blobs/${media()}/${aliceImageKey()}?expires=${expires}&sig=${sig}`);
+    },
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: "objects: alice's signed URL pointed at bob's picture (403)",
+    send: async () => {
+      const url = new URL(await world.blobs.signedUrl(`gs://${media()}/${aliceImageKey()}`, 600));
+      return objects(`/blobs/${media()}/users/bob/projects/${bobProject}/one.png${url.search}`);
+    },
+    status: 403,
+    code: 'permission_denied',
+  },
+  {
+    name: 'objects: a private media object on the public route (404)',
+    send: () => objects(`/public/${media()}/${aliceImageKey()}`),
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'objects: an encoded .. in an object URL (400)',
+    send: () => objects(`/public/${world.env.PUBLIC_BUCKET}/movies/%2E%2E/%2E%2E/users/alice/x.png`),
+    status: 400,
+    code: 'invalid_argument',
+  },
+  {
+    name: 'objects: a media object URL with no signature (403)',
+    send: () => objects(`/blobs/${media()}/${aliceImageKey()}`),
+    status: 403,
+    code: 'permission_denied',
+  },
+
   // Missing and forged credentials.
   {
     name: 'compose: no token (401)',
@@ -994,6 +1042,13 @@ describe('bad input to every service', () => {
     for (const name of ['compose', 'narrate', 'align-captions', 'music', 'render', 'upload', 'polish', 'api-key']) {
       expect(covered, name).toContain(name);
     }
+  });
+
+  it('serves a genuine signed URL, as its stored type and never sniffed', async () => {
+    const url = new URL(await world.blobs.signedUrl(`gs://${media()}/${aliceImageKey()}`, 600));
+    const res = await objects(`${url.pathname}${url.search}`).expect(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('sees a write: a good request and a stored object both change the snapshot', async () => {

@@ -11,9 +11,10 @@ import {
   type DocStore,
   type Service,
   type ServiceOptions,
+  serveLocalBlobs,
 } from '@storyreel/shared';
 import { testEnv } from '@storyreel/shared/testing';
-import type express from 'express';
+import express from 'express';
 import { dtwAligner } from '../../../services/align-captions/src/adapters/dtwAligner.js';
 import { alignCaptionsRoutes } from '../../../services/align-captions/src/routes.js';
 import { apiKeyRoutes } from '../../../services/api-key/src/routes.js';
@@ -86,6 +87,8 @@ export interface HardeningWorld {
   /** compose with App Check enforced (as the local mesh and production run it). */
   enforcedCompose: express.Express;
   share: express.Express;
+  /** What GCS serves in production: signed and public object URLs (the local gateway mounts the same). */
+  objects: express.Express;
   docs: DocStore;
   blobs: BlobStore;
   /** Every stored document (by collection/id, a hash of version and data) and every object with its size. */
@@ -126,6 +129,7 @@ export async function startHardeningWorld(): Promise<HardeningWorld> {
     app: (name) => (services.get(name) as Service).app,
     enforcedCompose: enforced.app,
     share,
+    objects: express().use(serveLocalBlobs(blobs, env)),
     docs,
     blobs,
     snapshot,
