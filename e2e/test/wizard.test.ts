@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningMesh, startMesh } from '../../cli/src/mesh.js';
 import { REPO_ROOT } from '../../cli/src/repoRoot.js';
@@ -115,6 +116,23 @@ describe('the wizard, story to share page, in chromium', () => {
     await expect.poll(() => cards.nth(0).getByLabel('Narration').inputValue()).toBe(secondText);
     await expect.poll(() => cards.nth(1).getByLabel('Narration').inputValue()).toBe(edited);
     await cards.nth(0).getByLabel('Into next scene').selectOption('fade');
+    // The last scene gets the user's own picture, through the resumable upload API.
+    const last = cards.nth((await cards.count()) - 1);
+    const ownPicture = await sharp({
+      create: { width: 960, height: 540, channels: 3, background: { r: 255, g: 122, b: 89 } },
+    })
+      .png()
+      .toBuffer();
+    const adopted = page.waitForResponse(
+      (r) => /\/scenes\/[^/]+\/image$/.test(r.url()) && r.request().method() === 'PUT',
+    );
+    await last.getByLabel(/^Upload a picture for scene/).setInputFiles({
+      name: 'my-picture.png',
+      mimeType: 'image/png',
+      buffer: ownPicture,
+    });
+    expect((await adopted).status()).toBe(200);
+    await expect.poll(() => last.locator('img').getAttribute('src')).toContain('/uploads/');
     await expect.poll(pictured, { timeout: 60_000 }).toBe(await cards.count());
     await checkScreen('storyboard');
 
