@@ -77,6 +77,8 @@ export interface RenderBody {
   aspect: string;
   resolution: string;
   quality: string;
+  /** 30 when absent. */
+  fps?: number;
   scenes: {
     imagePath: string;
     durationSeconds: number;

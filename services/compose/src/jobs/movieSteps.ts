@@ -1,5 +1,5 @@
 import { contentHash, formatGsPath, unprocessable, type WordTiming } from '@storyreel/shared';
-import type { Job, JobResult, StepName } from './job.js';
+import type { Job, JobResult, PolishChoice, StepName } from './job.js';
 import type { StepContext, StepDefinition } from './jobStep.js';
 import type {
   CallOptions,
@@ -49,6 +49,13 @@ const MIN_MUSIC_SECONDS = 5;
 /** How often a render's or polish's own progress is read while it runs. */
 const PROGRESS_POLL_MS = 1_000;
 const SHORT_SIDE = { '720p': 720, '1080p': 1080 } as const;
+/**
+ * A movie asked for smooth motion is rendered at this rate: zoompan draws
+ * every frame of a Ken Burns move exactly, at about twice the cost of 30 fps,
+ * where motion interpolation afterwards (the polish service's minterpolate)
+ * guesses them at 10-20 times the cost of the render.
+ */
+const SMOOTH_FPS = 60;
 
 /** Frame size by the render service's rule: the short side is the resolution's line count. */
 function frameSize(aspect: string, resolution: keyof typeof SHORT_SIDE) {
@@ -232,6 +239,7 @@ export function renderManifest(job: Job, prefix: string): RenderBody {
     aspect: job.project.aspect,
     resolution: job.options.resolution,
     quality: job.options.quality,
+    ...(job.options.polish?.interpolate ? { fps: SMOOTH_FPS } : {}),
     scenes: job.project.scenes.map((scene, i) => ({
       imagePath: imagesOf.get(scene.id) ?? '',
       durationSeconds: timeline.scenes[i]?.durationSeconds ?? 0,
@@ -295,13 +303,22 @@ const render: StepDefinition = {
   },
 };
 
+/** What is left for the polish service: interpolation was done by rendering at 60 fps. */
+function polishWork(job: Job): Omit<PolishChoice, 'interpolate'> | undefined {
+  const { interpolate: _interpolate, ...rest } = job.options.polish ?? {};
+  return rest.upscale || rest.denoise ? rest : undefined;
+}
+
 const polish: StepDefinition = {
   name: 'polish',
   weight: 15,
-  skip: (job) => (job.options.polish ? undefined : 'polish was not asked for'),
+  skip(job) {
+    if (!job.options.polish) return 'polish was not asked for';
+    return polishWork(job) ? undefined : `the movie was rendered at ${SMOOTH_FPS} fps; nothing else to polish`;
+  },
   async run(ctx) {
-    // skip() lets the step run only with polish asked for.
-    const choice = ctx.job.options.polish as NonNullable<Job['options']['polish']>;
+    // skip() lets the step run only with upscale or denoise asked for.
+    const choice = polishWork(ctx.job) as NonNullable<ReturnType<typeof polishWork>>;
     const body = { videoPath: required(ctx.job, 'render').videoPath, ...choice };
     const reply = await callWithProgress(
       ctx,
@@ -311,7 +328,6 @@ const polish: StepDefinition = {
     );
     const done = [
       choice.upscale && `upscaled to ${reply.width}x${reply.height}`,
-      choice.interpolate && `interpolated to ${reply.fps} fps`,
       choice.denoise && `denoised (${choice.denoise})`,
     ].filter(Boolean);
     await ctx.log(`polished: ${done.join(', ')}${reply.cached ? ' (reused)' : ''}`);

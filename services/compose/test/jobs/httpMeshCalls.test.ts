@@ -126,7 +126,6 @@ describe('MeshCalls over HTTP', () => {
     expect(received.find((r) => r.service === 'polish' && r.url.startsWith('/v1/polish?'))?.body).toEqual({
       videoPath: rendered,
       denoise: 'light',
-      interpolate: true,
     });
     expect(job.result?.videoPath).toBe(rendered.replace(/movie\.mp4$/, 'polished/k1/movie.mp4'));
   });

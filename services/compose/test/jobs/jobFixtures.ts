@@ -63,7 +63,7 @@ function defaultHandlers(): Handlers {
       videoPath: body.videoPath.replace(/movie\.mp4$/, 'polished/k1/movie.mp4'),
       width: body.upscale === '1080p' ? 1920 : 1280,
       height: body.upscale === '1080p' ? 1080 : 720,
-      fps: body.interpolate ? 60 : 30,
+      fps: 30,
       durationSeconds: 9.5,
       cached: false,
     }),

@@ -199,9 +199,11 @@ describe('movie job runner', () => {
         .filter((n) => !n.endsWith('Progress'))
         .slice(-2),
     ).toEqual(['render', 'polish']);
+    // Smooth motion is rendered at 60 fps, not interpolated afterwards: polish only upscales.
+    expect(fake.calls.find((c) => c.name === 'render')?.body).toMatchObject({ fps: 60 });
     const rendered = `gs://${MEDIA}/users/alice/projects/p1/renders/${id}/movie.mp4`;
     const call = fake.calls.find((c) => c.name === 'polish');
-    expect(call?.body).toEqual({ videoPath: rendered, upscale: '1080p', interpolate: true });
+    expect(call?.body).toEqual({ videoPath: rendered, upscale: '1080p' });
     expect(keyOf(call as never)).toMatch(new RegExp(`^${id}:polish:[0-9a-f]{24}$`));
     expect(fake.calls.filter((c) => c.name === 'polishProgress').map((c) => c.body)).toContain(id);
 
@@ -216,7 +218,22 @@ describe('movie job runner', () => {
       width: 1920,
       height: 1080,
     });
-    expect(job.logs.map((l) => l.message)).toContain('polished: upscaled to 1920x1080, interpolated to 60 fps');
+    expect(job.logs.map((l) => l.message)).toContain('polished: upscaled to 1920x1080');
+  });
+
+  it('renders at 60 fps instead of calling polish when smooth motion is all that was asked', async () => {
+    const { fake, deps, svc, docs } = await setup();
+    await seedProject(docs, 'p1');
+    const { id } = await requestRender(svc.app, 'p1', { polish: { interpolate: true } });
+    worker(svc.ctx, deps);
+    const job = await jobReaches(docs, id, 'succeeded', 'failed');
+    expect(fake.calls.find((c) => c.name === 'render')?.body).toMatchObject({ fps: 60 });
+    expect(fake.count('polish')).toBe(0);
+    expect(job.steps.polish.status).toBe('skipped');
+    expect(job.logs.map((l) => l.message)).toContain(
+      'polish skipped: the movie was rendered at 60 fps; nothing else to polish',
+    );
+    expect(job.result?.videoPath).toBe(`gs://${MEDIA}/users/alice/projects/p1/renders/${id}/movie.mp4`);
   });
 
   it('tries a failing step 3 times with growing waits, then fails the job naming the step', async () => {
