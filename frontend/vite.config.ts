@@ -7,8 +7,9 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The App Check debug token of the local mesh (made on its first run in
- * .data/local-secrets.json). Only the `local` and `development` modes bake it
- * in: a production build never carries it, and the services refuse it there.
+ * .data/local-secrets.json). The `development` (`npm run dev`) and `mesh`
+ * (`npm run build:mesh`, for the gateway of `npm start`) modes bake it in; a
+ * production build never carries it, and the services refuse it there.
  */
 function localAppCheckToken(mode: string, env: Record<string, string>): string {
   if (mode === 'production') return '';

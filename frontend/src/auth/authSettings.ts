@@ -6,8 +6,11 @@ import { devAuth } from './devAuth';
  * else the local mesh's dev auth. Firebase is imported only when used, so
  * the local app never loads it.
  */
-export async function createAuthBackend(env: ImportMetaEnv = import.meta.env): Promise<AuthBackend> {
-  const debugToken = env.VITE_APP_CHECK_DEBUG_TOKEN ?? '';
+export async function createAuthBackend(
+  env: ImportMetaEnv = import.meta.env,
+  // Spelled out in full: vite.config.ts `define`s this expression, not a field of import.meta.env.
+  debugToken: string = import.meta.env.VITE_APP_CHECK_DEBUG_TOKEN ?? '',
+): Promise<AuthBackend> {
   if (!env.VITE_FIREBASE_API_KEY) return devAuth(debugToken);
   const { firebaseAuth } = await import('./firebaseAuth');
   return firebaseAuth({
