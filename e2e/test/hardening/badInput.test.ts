@@ -102,28 +102,27 @@ interface BadInputCase {
   also?: (res: Response) => void | Promise<void>;
 }
 
-const json = (app: supertest.Agent | ReturnType<typeof supertest>, path: string, headers = alice) => ({
-  raw: (body: string, type = 'application/json') =>
-    (app as ReturnType<typeof supertest>).post(path).set(headers).set('content-type', type).send(body),
-});
+/** A POST of exactly these bytes (malformed JSON, escapes supertest would not send), as alice. */
+const rawPost = (name: MeshServiceName, path: string, body: string, type = 'application/json') =>
+  api(name).post(path).set(alice).set('content-type', type).send(body);
 
 const cases: BadInputCase[] = [
   // Bad JSON and wrong types.
   {
     name: 'compose: truncated JSON (400)',
-    send: () => json(api('compose'), '/v1/projects').raw('{"title": "The Fox", "story": '),
+    send: () => rawPost('compose', '/v1/projects', '{"title": "The Fox", "story": '),
     status: 400,
     code: 'invalid_argument',
   },
   {
     name: 'narrate: JSON with a trailing comma (400)',
-    send: () => json(api('narrate'), '/v1/narrate').raw('{"projectId": "p1",}'),
+    send: () => rawPost('narrate', '/v1/narrate', '{"projectId": "p1",}'),
     status: 400,
     code: 'invalid_argument',
   },
   {
     name: 'align-captions: a bare JSON null (400)',
-    send: () => json(api('align-captions'), '/v1/align').raw('null'),
+    send: () => rawPost('align-captions', '/v1/align', 'null'),
     status: 400,
     code: 'invalid_argument',
   },
@@ -139,7 +138,7 @@ const cases: BadInputCase[] = [
   },
   {
     name: 'render: a JSON body sent as text/plain (422, not parsed as anything)',
-    send: () => json(api('render'), '/v1/render').raw(JSON.stringify(manifest()), 'text/plain'),
+    send: () => rawPost('render', '/v1/render', JSON.stringify(manifest()), 'text/plain'),
     status: 422,
     code: 'invalid_argument',
   },
@@ -223,25 +222,25 @@ const cases: BadInputCase[] = [
   // Huge bodies: refused by the body limit before any handler runs.
   {
     name: 'compose: a 3 MB project (413)',
-    send: () => json(api('compose'), '/v1/projects').raw(HUGE(3 * 1024 * 1024)),
+    send: () => rawPost('compose', '/v1/projects', HUGE(3 * 1024 * 1024)),
     status: 413,
     code: 'payload_too_large',
   },
   {
     name: 'narrate: a 5 MB narration request (413)',
-    send: () => json(api('narrate'), '/v1/narrate').raw(HUGE(5 * 1024 * 1024)),
+    send: () => rawPost('narrate', '/v1/narrate', HUGE(5 * 1024 * 1024)),
     status: 413,
     code: 'payload_too_large',
   },
   {
     name: 'music: a 2 MB soundtrack request (413)',
-    send: () => json(api('music'), '/v1/music').raw(HUGE(2 * 1024 * 1024)),
+    send: () => rawPost('music', '/v1/music', HUGE(2 * 1024 * 1024)),
     status: 413,
     code: 'payload_too_large',
   },
   {
     name: 'render: a 2 MB manifest (413)',
-    send: () => json(api('render'), '/v1/render').raw(HUGE(2 * 1024 * 1024)),
+    send: () => rawPost('render', '/v1/render', HUGE(2 * 1024 * 1024)),
     status: 413,
     code: 'payload_too_large',
   },
@@ -271,14 +270,14 @@ const cases: BadInputCase[] = [
   },
   {
     name: 'compose: JSON nested 100,000 deep (422, not a crash)',
-    send: () => json(api('compose'), '/v1/projects').raw(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`),
+    send: () => rawPost('compose', '/v1/projects', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`),
     status: 422,
     code: 'invalid_argument',
   },
   {
     name: 'compose: a __proto__ key (422, and no object gains its fields)',
     send: () =>
-      json(api('compose'), '/v1/projects').raw(`{"title": "Fox", "story": "${STORY}", "__proto__": {"isAdmin": true}}`),
+      rawPost('compose', '/v1/projects', `{"title": "Fox", "story": "${STORY}", "__proto__": {"isAdmin": true}}`),
     status: 422,
     code: 'invalid_argument',
     also: () => expect(({} as { isAdmin?: boolean }).isAdmin).toBeUndefined(),
@@ -287,14 +286,14 @@ const cases: BadInputCase[] = [
   // Unicode edge cases.
   {
     name: 'compose: a title with a lone surrogate (422)',
-    send: () => json(api('compose'), '/v1/projects').raw(`{"title": "Fox \\ud83e", "story": "${STORY}"}`),
+    send: () => rawPost('compose', '/v1/projects', `{"title": "Fox \\ud83e", "story": "${STORY}"}`),
     status: 422,
     code: 'invalid_argument',
     fields: ['title'],
   },
   {
     name: 'compose: a story with a lone low surrogate (422)',
-    send: () => json(api('compose'), '/v1/projects').raw(`{"title": "Fox", "story": "Dawn \\udc00 came."}`),
+    send: () => rawPost('compose', '/v1/projects', `{"title": "Fox", "story": "Dawn \\udc00 came."}`),
     status: 422,
     code: 'invalid_argument',
     fields: ['story'],
@@ -327,7 +326,9 @@ const cases: BadInputCase[] = [
   {
     name: 'narrate: scene text with a lone surrogate (422)',
     send: () =>
-      json(api('narrate'), '/v1/narrate').raw(
+      rawPost(
+        'narrate',
+        '/v1/narrate',
         '{"projectId": "p1", "voice": "en-us-1", "scenes": [{"id": "s1", "text": "Dawn \\ud800"}]}',
       ),
     status: 422,
