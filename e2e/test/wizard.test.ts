@@ -238,6 +238,15 @@ describe('the wizard, story to share page, in chromium', () => {
     await page.locator('.movie-card').first().waitFor();
     await expect.poll(() => page.locator('.movie-card .badge').first().textContent()).toBe('Ready');
     await checkScreen('movies-phone');
+    // The same movie's storyboard and player, on the phone.
+    await page.getByRole('link', { name: 'Open' }).first().click();
+    await page.waitForURL(/\/watch$/);
+    await page.locator('video').waitFor();
+    await checkScreen('watch-phone');
+    await page.getByRole('link', { name: /Storyboard/ }).click();
+    await page.waitForURL(/\/storyboard$/);
+    await expect.poll(pictured, { timeout: 30_000 }).toBe(await cards.count());
+    await checkScreen('storyboard-phone');
 
     expect(serverErrors).toEqual([]);
     expect(problems).toEqual([]);
