@@ -138,7 +138,7 @@ describe('faults in the local mesh', () => {
     const dead = await deadService(musicPort);
     let restarted = false;
     try {
-      expect((await readJob(api, jobId)).steps.music.status).toBe('pending');
+      expect((await readJob(api, jobId)).steps.music?.status).toBe('pending');
       const secondFailure = await waitFor(
         'the music step to fail twice',
         async () => {

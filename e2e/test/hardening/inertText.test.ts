@@ -86,7 +86,7 @@ describe('the share page shows hostile titles and descriptions as text', () => {
       owner: 'alice',
       projectId: made.id,
       jobId,
-      options: { quality: 'draft', resolution: '720p', polish: false, gif: false },
+      options: { quality: 'draft', resolution: '720p', polish: null, gif: false },
       createdAt: new Date().toISOString(),
     };
     await world.docs.set(COLLECTIONS.renders, jobId, record);
