@@ -208,11 +208,50 @@ describe('faults in the local mesh', () => {
     }
   }, 300_000);
 
+  /**
+   * Renders a new project with render restarted on a broken FFmpeg (and its
+   * own temp folder), then puts the real one back. The job must fail at its
+   * render step with a readable error naming `cause`, record no render, leave
+   * no object in the project's renders folder and nothing in the temp folder.
+   */
+  async function failedRender(uid: string, brokenFfmpeg: string[], cause: RegExp): Promise<string> {
+    const fake = join(work, `ffmpeg-${uid}`);
+    writeFileSync(fake, [...brokenFfmpeg, ''].join('\n'));
+    chmodSync(fake, 0o755);
+    const renderTmp = join(work, `render-tmp-${uid}`);
+    mkdirSync(renderTmp);
+    const api = userApi(uid);
+    const projectId = await readyProject(api, STORIES.owl, '1:1');
+    await mesh.stopService('render');
+    await mesh.startService('render', { FFMPEG_PATH: fake, TMPDIR: renderTmp });
+    try {
+      const jobId = await startRender(api, projectId);
+      const failed = await ended(api, jobId);
+      expect(failed.status).toBe('failed');
+      expect(failed.stage).toBe('render');
+      expect(failed.steps.render).toMatchObject({ status: 'failed', attempts: 3 });
+      const error = failed.error ?? '';
+      expect(error).toMatch(/render/);
+      expect(error).toMatch(/FFmpeg/);
+      expect(error).toMatch(cause);
+      expect(error.length).toBeLessThan(600);
+      expect(error).not.toMatch(/\n\s+at |node_modules/);
+      expect(failed.result).toBeNull();
+      expect(await docs.get(COLLECTIONS.renders, jobId)).toBeNull();
+      const renders = await blobs.list(`gs://${mesh.env.MEDIA_BUCKET}/users/${uid}/projects/${projectId}/renders/`);
+      expect(renders.map((o) => o.path)).toEqual([]);
+      expect(readdirSync(renderTmp)).toEqual([]);
+      return jobId;
+    } finally {
+      await mesh.stopService('render');
+      await mesh.startService('render');
+    }
+  }
+
   it('FFmpeg crashing mid-render fails the job with a readable error and records nothing as done', async () => {
-    const fakeFfmpeg = join(work, 'crashing-ffmpeg');
     // The real FFmpeg starts writing, then dies of SIGSEGV half a second in (or at its end, if it was quicker).
-    writeFileSync(
-      fakeFfmpeg,
+    const jobId = await failedRender(
+      'crash',
       [
         '#!/bin/sh',
         'case "$*" in *-version*) exec ffmpeg "$@";; esac',
@@ -221,43 +260,12 @@ describe('faults in the local mesh', () => {
         'kill -SEGV $! 2>/dev/null',
         'wait',
         'kill -SEGV $$',
-        '',
-      ].join('\n'),
+      ],
+      /SIGSEGV/,
     );
-    chmodSync(fakeFfmpeg, 0o755);
-    const api = userApi('crash');
-    const projectId = await readyProject(api, STORIES.owl, '1:1');
-    await mesh.stopService('render');
-    // Its own temp folder, to see that a crashed render leaves nothing behind in it.
-    const renderTmp = join(work, 'render-tmp');
-    mkdirSync(renderTmp);
-    await mesh.startService('render', { FFMPEG_PATH: fakeFfmpeg, TMPDIR: renderTmp });
-    let jobId: string;
-    try {
-      jobId = await startRender(api, projectId);
-      const failed = await ended(api, jobId);
-      expect(failed.status).toBe('failed');
-      expect(failed.stage).toBe('render');
-      expect(failed.steps.render).toMatchObject({ status: 'failed', attempts: 3 });
-      const error = failed.error ?? '';
-      expect(error).toMatch(/render/);
-      expect(error).toMatch(/FFmpeg/);
-      expect(error).toMatch(/SIGSEGV/);
-      expect(error.length).toBeLessThan(600);
-      expect(error).not.toMatch(/\n\s+at |node_modules/);
-      expect(failed.result).toBeNull();
-
-      // No render recorded, no movie (not even a partial one) in the project's folder.
-      expect(await docs.get(COLLECTIONS.renders, jobId)).toBeNull();
-      const renders = await blobs.list(`gs://${mesh.env.MEDIA_BUCKET}/users/crash/projects/${projectId}/renders/`);
-      expect(renders.map((o) => o.path)).toEqual([]);
-      expect(readdirSync(renderTmp)).toEqual([]);
-    } finally {
-      await mesh.stopService('render');
-      await mesh.startService('render');
-    }
 
     // With FFmpeg whole again, a retry renders for real: nothing half-made was taken for a finished movie.
+    const api = userApi('crash');
     await api.post(`/compose/v1/jobs/${jobId}/retry`);
     const again = await ended(api, jobId);
     expect(again.status, JSON.stringify(again)).toBe('succeeded');
@@ -266,5 +274,22 @@ describe('faults in the local mesh', () => {
     const info = await probe(file);
     expect(Number(info.format.duration)).toBeGreaterThan(1);
     expect(info.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+  }, 300_000);
+
+  it('a full disk during render fails the job saying so, and records nothing as done', async () => {
+    // The real FFmpeg, but the movie it writes goes to /dev/full, where every write fails with ENOSPC.
+    await failedRender(
+      'diskfull',
+      [
+        '#!/bin/sh',
+        'for a do',
+        '  shift',
+        '  case "$a" in *movie.partial.mp4) a=/dev/full ;; esac',
+        '  set -- "$@" "$a"',
+        'done',
+        'exec ffmpeg "$@"',
+      ],
+      /No space left on device/,
+    );
   }, 300_000);
 });
