@@ -12,7 +12,8 @@ import { type RunningMesh, startMesh } from '../../../cli/src/mesh.js';
 /**
  * Faults in the local mesh (real services as processes, built dist/, two job
  * workers): a downstream service dies mid-job and comes back, two projects
- * render at once, FFmpeg crashes mid-render. Movies are two short sentences
+ * render at once, FFmpeg crashes mid-render, the disk fills up during a
+ * render. Needs the build (npm run build) first. Movies are two short sentences
  * at draft quality: the CPU is shared. The worker killed mid-render is
  * cli/test/movie.test.ts.
  */
