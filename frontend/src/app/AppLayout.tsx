@@ -1,8 +1,10 @@
-import { Link, NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useSession } from './session';
 
 export function AppLayout() {
   const { user, auth } = useSession();
+  const { pathname } = useLocation();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -27,14 +29,16 @@ export function AppLayout() {
               {user.name.slice(0, 1).toUpperCase()}
             </span>
             <span className="account-name">{user.anonymous ? 'Guest' : user.name}</span>
-            <button type="button" className="btn btn-ghost btn-small" onClick={() => void auth.signOut()}>
+            <button type="button" className="btn btn-on-dark btn-small" onClick={() => void auth.signOut()}>
               Sign out
             </button>
           </div>
         )}
       </header>
       <main id="main" className="main">
-        <Outlet />
+        <ErrorBoundary resetKey={pathname}>
+          <Outlet />
+        </ErrorBoundary>
       </main>
       <footer className="footer">
         <span>storyreel · stories into movies</span>

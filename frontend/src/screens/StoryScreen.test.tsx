@@ -84,3 +84,28 @@ describe('Story', () => {
     expect(screen.getByLabelText('Your story')).toHaveValue('One two three four.');
   });
 });
+
+describe('Story of an existing movie', () => {
+  it('saves changes on the version on screen and makes a fresh storyboard when the story changed', async () => {
+    const api = fakeApi({
+      'GET /api/compose/v1/styles': () => STYLES,
+      'GET /api/compose/v1/projects/p1': () => project(),
+      'PATCH /api/compose/v1/projects/p1': () => project({ version: 4 }),
+      'POST /api/compose/v1/projects/p1/storyboard': () => project({ version: 5 }),
+    });
+    const { router } = renderScreen(<StoryScreen />, {
+      path: '/projects/p1/story',
+      extraRoutes: ['/projects/:projectId/storyboard'],
+    });
+    const story = await screen.findByLabelText('Your story');
+    expect(story).toHaveValue('A fox. A star. The sea.');
+    await userEvent.type(story, ' The end.');
+    await userEvent.click(screen.getByRole('button', { name: 'Make the storyboard' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/projects/p1/storyboard'));
+    expect(api.sent('PATCH', '/api/compose/v1/projects/p1')[0]?.body).toMatchObject({
+      version: 3,
+      story: 'A fox. A star. The sea. The end.',
+    });
+    expect(api.sent('POST', '/api/compose/v1/projects/p1/storyboard')[0]?.body).toEqual({ version: 4 });
+  });
+});

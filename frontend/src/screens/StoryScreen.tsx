@@ -1,10 +1,10 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { ASPECTS, type Aspect, type NewProject, type Project, type Style } from '../api/types';
+import { ASPECTS, type Aspect, type NewProject, type Style } from '../api/types';
 import { useApi } from '../app/session';
 import { useToast } from '../components/Toasts';
 import { countWords, estimateSeconds, formatDuration } from '../lib/storyLength';
-import { useProject } from '../wizard/ProjectContext';
+import { useLoadedProject } from '../wizard/ProjectContext';
 import { stepPath } from '../wizard/steps';
 
 export const TARGET_LENGTHS = [
@@ -195,7 +195,7 @@ function NewStory() {
 }
 
 function EditStory() {
-  const { project, edit } = useProject() as { project: Project; edit: ReturnType<typeof useProject>['edit'] };
+  const { project, edit } = useLoadedProject();
   const api = useApi();
   const navigate = useNavigate();
   async function save(draft: NewProject) {
