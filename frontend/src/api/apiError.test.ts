@@ -39,3 +39,14 @@ describe('API errors in words', () => {
     );
   });
 });
+
+describe('App Check refusals', () => {
+  it('are not mistaken for an expired sign-in', () => {
+    const err = new ApiError(
+      401,
+      'unauthenticated',
+      'the x-firebase-appcheck header is missing: this API only answers the storyreel app',
+    );
+    expect(humanMessage(err)).toBe('storyreel could not verify this app (App Check). Reload the page and try again.');
+  });
+});

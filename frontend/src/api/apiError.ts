@@ -80,6 +80,9 @@ export function humanMessage(err: unknown): string {
       return `${capitalised(err.message.replace(/\.$/, ''))}. You can try again ${when}.`;
     }
     case 'unauthenticated':
+      if (/app check|x-firebase-appcheck/i.test(err.message)) {
+        return 'storyreel could not verify this app (App Check). Reload the page and try again.';
+      }
       return 'Your sign-in has expired. Sign in again to continue.';
     case 'permission_denied':
       return "You don't have access to that.";

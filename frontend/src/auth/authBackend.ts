@@ -13,6 +13,8 @@ export interface SignedInUser {
  */
 export interface AuthBackend {
   kind: 'firebase' | 'dev';
+  /** Set when this build cannot call the API as it is (a local build without an App Check debug token). */
+  setupProblem?: string;
   /** Calls back with the current user now and on every change; returns the unsubscribe. */
   watch(onUser: (user: SignedInUser | null) => void): () => void;
   idToken(): Promise<string | null>;

@@ -35,8 +35,14 @@ export function devAuth(appCheckDebugToken: string, storage: Storage = localStor
     else storage.removeItem(STORAGE_KEY);
     for (const listener of listeners) listener(user);
   };
+  const hasToken = () => Boolean(appCheckDebugToken || storage.getItem(DEBUG_TOKEN_KEY));
   return {
     kind: 'dev',
+    get setupProblem() {
+      return hasToken()
+        ? undefined
+        : 'This build has no App Check debug token, so the local services will refuse it. Run `npm run dev -w frontend`, or `npm run build:mesh -w frontend` before `npm start`.';
+    },
     watch(onUser) {
       listeners.add(onUser);
       onUser(read());

@@ -27,3 +27,10 @@ describe('Sign in (local dev auth)', () => {
     expect(await auth.appCheckToken()).toBe('set-by-hand');
   });
 });
+
+describe('a local build without an App Check debug token', () => {
+  it('says how to make one that the local services accept', () => {
+    renderScreen(<SignInScreen />, { path: '/signin', auth: devAuth('') });
+    expect(screen.getByRole('status')).toHaveTextContent('npm run build:mesh -w frontend');
+  });
+});

@@ -49,6 +49,11 @@ export function SignInScreen() {
       </div>
       <div className="panel signin-card">
         <h2 className="panel-title">Sign in to start</h2>
+        {auth.setupProblem && (
+          <p className="notice" role="status">
+            {auth.setupProblem}
+          </p>
+        )}
         {auth.signInWithGoogle && (
           <button
             type="button"
