@@ -29,3 +29,37 @@ export function clientPerKey<T>(
     return client;
   };
 }
+
+/** Where a Google Cloud client is pointed: its production host, or a loopback fake in tests (plain HTTP). */
+export interface GoogleEndpoint {
+  apiEndpoint: string;
+  port?: number | undefined;
+  protocol?: 'http' | 'https' | undefined;
+}
+
+// A type, not an interface: google-gax's ClientOptions has an index signature only types satisfy.
+type GoogleRestClientOptions = {
+  apiKey: string;
+  apiEndpoint: string;
+  fallback: true;
+  port?: number;
+  protocol?: string;
+};
+
+/** Google Cloud clients per key, over REST (not gRPC) so an API key works and a test can answer over plain HTTP. */
+export function googleRestClients<T extends { close(): Promise<void> }>(
+  Client: new (options: GoogleRestClientOptions) => T,
+  endpoint: GoogleEndpoint,
+): (apiKey: string) => T {
+  return clientPerKey(
+    (apiKey) =>
+      new Client({
+        apiKey,
+        apiEndpoint: endpoint.apiEndpoint,
+        fallback: true,
+        ...(endpoint.port ? { port: endpoint.port } : {}),
+        ...(endpoint.protocol ? { protocol: endpoint.protocol } : {}),
+      }),
+    (client) => client.close(),
+  );
+}

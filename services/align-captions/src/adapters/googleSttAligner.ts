@@ -1,7 +1,7 @@
 import { v1 } from '@google-cloud/speech';
 import {
-  clientPerKey,
   createProviderCaller,
+  googleRestClients,
   type ProviderKeyResolver,
   type RetryPolicy,
   unprocessable,
@@ -60,21 +60,10 @@ export function googleSttAligner(options: GoogleSttAlignerOptions): Aligner {
     keys: options.keys,
     timeoutMs,
     endpoint: `${apiEndpoint}:${options.port ?? 443}`,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
-  // REST (not gRPC), so an API key works and a test can answer over plain HTTP.
-  const clientFor = clientPerKey(
-    (apiKey) =>
-      new v1.SpeechClient({
-        apiKey,
-        apiEndpoint,
-        fallback: true,
-        ...(options.port ? { port: options.port } : {}),
-        ...(options.protocol ? { protocol: options.protocol } : {}),
-      }),
-    (client) => client.close(),
-  );
+  const clientFor = googleRestClients(v1.SpeechClient, { apiEndpoint, port: options.port, protocol: options.protocol });
 
   return {
     name: 'google-stt',

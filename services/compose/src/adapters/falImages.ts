@@ -46,8 +46,8 @@ export function falImages(options: FalImagesOptions): ImageProvider {
     keys: options.keys,
     timeoutMs,
     endpoint: baseUrl,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
   // The SDK always calls https://fal.run; another base URL (a test server) gets its requests instead.

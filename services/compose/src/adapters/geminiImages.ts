@@ -36,8 +36,8 @@ export function geminiImages(options: GeminiImagesOptions): ImageProvider {
     keys: options.keys,
     timeoutMs,
     endpoint: baseUrl,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
   return {

@@ -91,8 +91,8 @@ export function geminiPlanner(options: GeminiPlannerOptions): StoryboardPlanner 
     keys: options.keys,
     timeoutMs,
     endpoint: baseUrl,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
   return {

@@ -47,8 +47,8 @@ export function elevenLabsMusic(options: ElevenLabsMusicOptions): SoundtrackSour
     keys: options.keys,
     timeoutMs,
     endpoint: baseUrl,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
   return {

@@ -44,8 +44,8 @@ export function elevenLabsEngine(options: ElevenLabsEngineOptions): SpeechEngine
     keys: options.keys,
     timeoutMs,
     endpoint: baseUrl,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
   return {

@@ -1,8 +1,8 @@
 import { protos, v1beta1 } from '@google-cloud/text-to-speech';
 import {
   AppError,
-  clientPerKey,
   createProviderCaller,
+  googleRestClients,
   type ProviderKeyResolver,
   type RetryPolicy,
   untilAborted,
@@ -105,22 +105,15 @@ export function googleTtsEngine(options: GoogleTtsEngineOptions): SpeechEngine {
     keys: options.keys,
     timeoutMs,
     endpoint: `${apiEndpoint}:${options.port ?? 443}`,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    policy: options.policy,
+    logger: options.logger,
   });
 
-  // REST (not gRPC), so an API key works and a test can answer over plain HTTP.
-  const clientFor = clientPerKey(
-    (apiKey) =>
-      new v1beta1.TextToSpeechClient({
-        apiKey,
-        apiEndpoint,
-        fallback: true,
-        ...(options.port ? { port: options.port } : {}),
-        ...(options.protocol ? { protocol: options.protocol } : {}),
-      }),
-    (client) => client.close(),
-  );
+  const clientFor = googleRestClients(v1beta1.TextToSpeechClient, {
+    apiEndpoint,
+    port: options.port,
+    protocol: options.protocol,
+  });
 
   return {
     name: 'google-tts',

@@ -53,7 +53,7 @@ export function falUpscaler(options: FalUpscalerOptions): Upscaler {
     keys: options.keys,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     endpoint: `${queueUrl}/${FAL_UPSCALER_ENDPOINT}`,
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: options.policy,
   });
   // The SDK always calls https://queue.fal.run; another queue URL (a test server) gets its requests instead.
   const falFetch: typeof fetch =
