@@ -13,8 +13,14 @@ fi
 npx biome check . || { echo "lint failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .out
-rm -f .out/test-report.json
-npx vitest run --reporter=default --reporter=json --outputFile.json=.out/test-report.json "$@"
+rm -f .out/test-report*.json
+# The load test measures latency, so it runs alone after the rest, never beside a render.
+npx vitest run --exclude 'e2e/test/load/**' --reporter=default --reporter=json --outputFile.json=.out/test-report.json "$@"
 status=$?
-node scripts/print-test-summary.mjs .out/test-report.json || status=1
+reports=(.out/test-report.json)
+if [ $# -eq 0 ]; then
+  npx vitest run e2e/test/load --reporter=default --reporter=json --outputFile.json=.out/test-report-load.json || status=1
+  reports+=(.out/test-report-load.json)
+fi
+node scripts/print-test-summary.mjs "${reports[@]}" || status=1
 exit $status
