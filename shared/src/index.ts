@@ -30,6 +30,7 @@ export * from './idempotency/idempotencyMiddleware.js';
 export * from './idempotency/idempotencyStore.js';
 export * from './media/ffmpegProgress.js';
 export * from './media/ffmpegRun.js';
+export * from './media/ffprobeEntries.js';
 export * from './movieOptions.js';
 export * from './net/remoteImage.js';
 export * from './net/ssrfGuard.js';

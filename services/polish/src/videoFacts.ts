@@ -1,8 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { unprocessable } from '@storyreel/shared';
-
-const run = promisify(execFile);
+import { ffprobeEntries, unprocessable } from '@storyreel/shared';
 
 export interface VideoFacts {
   width: number;
@@ -23,20 +19,11 @@ const notAMovie = (why: string) => unprocessable(`videoPath is not a movie we ca
 export async function probeVideo(ffprobePath: string, file: string): Promise<VideoFacts> {
   let parsed: ProbeOutput;
   try {
-    const { stdout } = await run(
+    parsed = await ffprobeEntries<ProbeOutput>(
       ffprobePath,
-      [
-        '-v',
-        'error',
-        '-show_entries',
-        'format=duration:stream=codec_type,width,height,avg_frame_rate',
-        '-of',
-        'json',
-        file,
-      ],
-      { timeout: 30_000, maxBuffer: 1024 * 1024 },
+      file,
+      'format=duration:stream=codec_type,width,height,avg_frame_rate',
     );
-    parsed = JSON.parse(stdout) as ProbeOutput;
   } catch {
     throw notAMovie('it does not decode');
   }

@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { AppError } from '@storyreel/shared';
+import { AppError, ffprobeEntries } from '@storyreel/shared';
 import { FORMATS, type MediaFormat } from './mediaSniffer.js';
-
-const run = promisify(execFile);
 
 export interface AudioFacts {
   durationSeconds: number;
@@ -35,20 +31,11 @@ export async function probeAudio(
 ): Promise<AudioFacts> {
   let parsed: ProbeOutput;
   try {
-    const { stdout } = await run(
+    parsed = await ffprobeEntries<ProbeOutput>(
       ffprobePath,
-      [
-        '-v',
-        'error',
-        '-show_entries',
-        'format=duration:stream=codec_type,codec_name,sample_rate,channels',
-        '-of',
-        'json',
-        file,
-      ],
-      { timeout: 30_000, maxBuffer: 1024 * 1024 },
+      file,
+      'format=duration:stream=codec_type,codec_name,sample_rate,channels',
     );
-    parsed = JSON.parse(stdout) as ProbeOutput;
   } catch (err) {
     throw unreadable(format, (err as Error).message.split('\n').slice(-2).join(' ').trim());
   }
