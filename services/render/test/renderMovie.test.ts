@@ -1,40 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  createTestService,
-  integratedLoudness,
-  probe,
-  type TestService,
-  topLevelAtoms,
-} from '@storyreel/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir } from 'node:fs/promises';
+import { integratedLoudness, probe, topLevelAtoms } from '@storyreel/shared/testing';
+import { describe, expect, it } from 'vitest';
 import { RenderManifest } from '../src/manifest.js';
 import { type RenderProgress, renderMovie } from '../src/renderMovie.js';
-import { renderRoutes } from '../src/routes.js';
-import { storyManifest, uploadStory } from './renderFixture.js';
+import { storyManifest } from './renderFixture.js';
+import { renderTestBed } from './renderTestBed.js';
 
-let svc: TestService;
-let work: string;
-let tempRoot: string;
-
-beforeAll(async () => {
-  svc = await createTestService({ name: 'render', routes: renderRoutes });
-  await uploadStory(svc.ctx.blobs);
-  work = await mkdtemp(join(tmpdir(), 'render-movie-test-'));
-  tempRoot = await mkdtemp(join(tmpdir(), 'render-movie-temp-'));
-});
-afterAll(async () => {
-  await svc.close();
-  await rm(work, { recursive: true, force: true });
-  await rm(tempRoot, { recursive: true, force: true });
-});
-
-async function download(gsPath: string, name: string): Promise<string> {
-  const file = join(work, name);
-  await svc.ctx.blobs.getToFile(gsPath, file);
-  return file;
-}
+const bed = renderTestBed('render-movie');
 
 describe('renderMovie', () => {
   it.each([
@@ -46,7 +18,7 @@ describe('renderMovie', () => {
     const progress: RenderProgress[] = [];
     const result = await renderMovie(
       manifest,
-      { blobs: svc.ctx.blobs, tempRoot },
+      { blobs: bed.svc.ctx.blobs, tempRoot: bed.tempRoot },
       { onProgress: (p) => progress.push(p) },
     );
 
@@ -58,9 +30,9 @@ describe('renderMovie', () => {
       sceneStartsSeconds: [0, 2.4, 4.4],
     });
     expect(result.videoPath).toBe(`${manifest.outputPrefix}/${result.renderKey}/movie.mp4`);
-    expect((await svc.ctx.blobs.stat(result.videoPath))?.contentType).toBe('video/mp4');
+    expect((await bed.svc.ctx.blobs.stat(result.videoPath))?.contentType).toBe('video/mp4');
 
-    const movie = await download(result.videoPath, `${width}x${height}.mp4`);
+    const movie = await bed.download(result.videoPath, `${width}x${height}.mp4`);
     const { streams, format } = await probe(movie);
     const video = streams.find((s) => s.codec_type === 'video');
     const audio = streams.find((s) => s.codec_type === 'audio');
@@ -73,13 +45,13 @@ describe('renderMovie', () => {
     expect(atoms.indexOf('moov')).toBeLessThan(atoms.indexOf('mdat'));
     expect(Math.abs((await integratedLoudness(movie)) + 14)).toBeLessThanOrEqual(1.5);
 
-    const poster = await download(result.posterPath as string, `${width}x${height}.jpg`);
+    const poster = await bed.download(result.posterPath as string, `${width}x${height}.jpg`);
     expect((await probe(poster)).streams[0]).toMatchObject({ codec_name: 'mjpeg', width, height });
 
     expect(progress.at(-1)).toEqual({ stage: 'done', percent: 100 });
     expect(progress.some((p) => p.stage === 'rendering' && p.percent > 5 && p.percent < 92)).toBe(true);
     expect(progress.map((p) => p.percent)).toEqual([...progress.map((p) => p.percent)].sort((a, b) => a - b));
     // Each render worked in its own folder and cleaned it.
-    expect(await readdir(tempRoot)).toEqual([]);
+    expect(await readdir(bed.tempRoot)).toEqual([]);
   });
 });
