@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Job, ProjectSummary } from '../api/types';
 import { useApi } from '../app/session';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Icon } from '../components/Icon';
 import { LoadingCards } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
@@ -135,6 +136,7 @@ function MovieCard({ movie, onChanged }: { movie: ProjectSummary; onChanged(): v
 }
 
 export function MoviesScreen() {
+  useDocumentTitle('My movies');
   const api = useApi();
   const toast = useToast();
   const [movies, setMovies] = useState<ProjectSummary[] | null>(null);

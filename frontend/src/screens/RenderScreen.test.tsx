@@ -92,4 +92,22 @@ describe('Render', () => {
     await waitFor(() => expect(api.sent('POST', '/api/compose/v1/jobs/j1/retry')).toHaveLength(1));
     expect(await screen.findByRole('heading', { name: 'Your movie is ready' })).toBeInTheDocument();
   });
+
+  it('tells how many movies are left today, and holds the button when none are', async () => {
+    fakeApi({
+      'GET /api/compose/v1/projects/p1': () => project(),
+      'GET /api/compose/v1/projects/p1/jobs': () => ({ jobs: [] }),
+      'GET /api/compose/v1/quota': () => ({
+        plan: 'free',
+        limit: 10,
+        used: 10,
+        remaining: 0,
+        resetsAt: '2026-12-08T00:00:00.000Z',
+        byoKeyUsage: 0,
+      }),
+    });
+    renderScreen(<RenderScreen />, { path: PATH });
+    expect(await screen.findByText(/You've made all 10 movies of today's free plan/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Make my movie' })).toBeDisabled();
+  });
 });

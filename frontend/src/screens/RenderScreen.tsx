@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import type { RenderOptions } from '../api/types';
+import type { Quota, RenderOptions } from '../api/types';
 import { useApi } from '../app/session';
 import { Icon } from '../components/Icon';
 import { Skeleton } from '../components/Skeleton';
@@ -41,6 +41,12 @@ export function RenderScreen() {
     gif: false,
   });
   const [starting, setStarting] = useState(false);
+  const [quota, setQuota] = useState<Quota | null>(null);
+  // Only a hint beside the button: the render route itself refuses when nothing is left (429).
+  useEffect(() => {
+    api.quota().then(setQuota, () => setQuota(null));
+  }, [api]);
+  const spent = quota !== null && quota.remaining <= 0;
   const ids = useId();
 
   const begin = async () => {
@@ -187,10 +193,17 @@ export function RenderScreen() {
             <button type="button" className="btn btn-ghost" onClick={() => navigate(stepPath(project.id, 'music'))}>
               ← Music
             </button>
+            {quota && (
+              <p className="hint quota-hint">
+                {spent
+                  ? `You've made all ${quota.limit} movies of today's ${quota.plan} plan. More from ${new Date(quota.resetsAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}.`
+                  : `${quota.remaining} of ${quota.limit} movies left today. A failed movie costs nothing.`}
+              </p>
+            )}
             <button
               type="button"
               className="btn btn-primary btn-large"
-              disabled={starting}
+              disabled={starting || spent}
               onClick={() => void begin()}
             >
               {starting ? (

@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, humanMessage } from '../api/apiError';
 import { KEY_PROVIDERS, type KeyProvider, type Quota, type StoredKey } from '../api/types';
 import { useApi, useSession } from '../app/session';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Skeleton } from '../components/Skeleton';
 import { useToast } from '../components/Toasts';
 
@@ -181,6 +182,7 @@ function KeysPanel() {
 }
 
 export function SettingsScreen() {
+  useDocumentTitle('Settings');
   const { user } = useSession();
   return (
     <section className="screen">

@@ -1,9 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { useSession } from '../app/session';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { useToast } from '../components/Toasts';
 
 export function SignInScreen() {
+  useDocumentTitle('Sign in');
   const { auth, user } = useSession();
   const toast = useToast();
   const location = useLocation();

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Service } from '../api/client';
 import type { Sli } from '../api/types';
 import { useApi } from '../app/session';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Skeleton } from '../components/Skeleton';
 
 export const SERVICES: Service[] = [
@@ -21,6 +22,7 @@ const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100
 const seconds = (s: number | null) => (s === null ? '—' : s < 60 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
 
 export function StatusScreen() {
+  useDocumentTitle('Service status');
   const api = useApi();
   const [sli, setSli] = useState<Sli | null | undefined>(undefined);
   const [health, setHealth] = useState<Record<string, Health>>(() =>

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ASPECTS, type Aspect, type NewProject, type Style } from '../api/types';
 import { useApi } from '../app/session';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { useToast } from '../components/Toasts';
 import { countWords, estimateSeconds, formatDuration } from '../lib/storyLength';
 import { useLoadedProject } from '../wizard/ProjectContext';
@@ -170,6 +171,7 @@ function StoryForm({ initial, onSubmit }: { initial: NewProject; onSubmit: (draf
 const EMPTY: NewProject = { title: '', story: '', targetSeconds: 60, aspect: '16:9', style: 'storybook' };
 
 function NewStory() {
+  useDocumentTitle('New movie');
   const api = useApi();
   const toast = useToast();
   const navigate = useNavigate();

@@ -1,5 +1,6 @@
 import { Outlet, useLocation, useParams } from 'react-router-dom';
 import { humanMessage } from '../api/apiError';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { Skeleton } from '../components/Skeleton';
 import { ProjectProvider, useProject } from './ProjectContext';
 import { Stepper } from './Stepper';
@@ -9,6 +10,7 @@ function ProjectPage({ projectId }: { projectId: string }) {
   const { project, loading, error } = useProject();
   const { pathname } = useLocation();
   const step = (WIZARD_STEPS.find((s) => pathname.endsWith(`/${s.path}`))?.path ?? 'story') as WizardStep;
+  useDocumentTitle(WIZARD_STEPS.find((s) => s.path === step)?.label, project?.title);
   return (
     <div className="wizard">
       <Stepper projectId={projectId} current={step} />
