@@ -20,7 +20,7 @@ export function stageStatus(job: Job, steps: JobStep[]): StepStatus {
   return statuses.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
 }
 
-const ICONS: Record<StepStatus, string> = { done: '✓', running: '◌', failed: '!', pending: '', skipped: '–' };
+const ICONS: Record<StepStatus, string> = { done: '✓', running: '', failed: '!', pending: '', skipped: '–' };
 const WORDS: Record<StepStatus, string> = {
   done: 'done',
   running: 'in progress',

@@ -81,6 +81,32 @@ describe('Storyboard', () => {
     expect((api.sent('PATCH', SCENES)[2]!.body as { scenes: SceneEdit[] }).scenes[0]?.motion).toBe('pan-left');
   });
 
+  it('runs quick edits one after another, each on what the one before left', async () => {
+    let version = 3;
+    const api = fakeApi({
+      'GET /api/compose/v1/projects/p1': () => project(),
+      [`PATCH ${SCENES}`]: async (req) => {
+        await new Promise((r) => setTimeout(r, 30));
+        const body = req.body as { version: number; scenes: SceneEdit[] };
+        if (body.version !== version) return apiError(409, 'conflict', 'stale');
+        version += 1;
+        return project({ version, scenes: body.scenes.map((x) => scene(x.id ?? 'new', x.text, { motion: x.motion })) });
+      },
+    });
+    renderScreen(<StoryboardScreen />, { path: PATH });
+    // Two changes before the first answer comes back.
+    await userEvent.click(within(await cardOf(1)).getByRole('button', { name: 'Delete scene 2' }));
+    await userEvent.selectOptions(within(await cardOf(0)).getByLabelText('Camera'), 'pan-right');
+    await waitFor(() => expect(api.sent('PATCH', SCENES)).toHaveLength(2));
+    const second = api.sent('PATCH', SCENES)[1]!.body as { version: number; scenes: SceneEdit[] };
+    expect(second.version).toBe(4);
+    expect(second.scenes.map((x) => [x.id, x.motion])).toEqual([
+      ['s1', 'pan-right'],
+      ['s3', 'zoom-in'],
+    ]);
+    expect(screen.queryByText(/changed in another tab/)).not.toBeInTheDocument();
+  });
+
   it('draws a new picture for one scene', async () => {
     const api = fakeApi({
       'GET /api/compose/v1/projects/p1': () => project(),

@@ -16,7 +16,7 @@ import { useApi } from '../app/session';
 import { useToast } from '../components/Toasts';
 import { formatDuration } from '../lib/storyLength';
 import { SceneCard } from '../storyboard/SceneCard';
-import { moveScene, toEdit, withScene } from '../storyboard/sceneEdits';
+import { inOrder, moveScene, toEdit, withScene } from '../storyboard/sceneEdits';
 import { useLoadedProject } from '../wizard/ProjectContext';
 import { stepPath } from '../wizard/steps';
 
@@ -51,10 +51,11 @@ export function StoryboardScreen() {
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
 
-  const saveScenes = (scenes: SceneEdit[]) => edit((p) => api.editScenes(p.id, p.version, scenes));
-  const edits = () => project.scenes.map(toEdit);
+  // Each change is worked out from the scenes as the previous edit left them.
+  const saveScenes = (change: (scenes: SceneEdit[]) => SceneEdit[]) =>
+    edit((p) => api.editScenes(p.id, p.version, change(p.scenes.map(toEdit))));
   const changeScene = (id: string, change: Partial<SceneEdit>) =>
-    saveScenes(edits().map((s) => (s.id === id ? { ...s, ...change } : s)));
+    saveScenes((scenes) => scenes.map((s) => (s.id === id ? { ...s, ...change } : s)));
 
   async function onDragEnd({ active, over }: DragEndEvent) {
     if (!over || active.id === over.id) return;
@@ -62,7 +63,8 @@ export function StoryboardScreen() {
     const to = project.scenes.findIndex((s) => s.id === over.id);
     const reordered = moveScene(project.scenes, from, to);
     replace({ ...project, scenes: reordered });
-    await saveScenes(reordered.map(toEdit));
+    const order = reordered.map((s) => s.id);
+    await saveScenes((scenes) => inOrder(scenes, order));
     setAnnouncement(`Scene ${from + 1} is now scene ${to + 1}.`);
   }
 
@@ -80,7 +82,8 @@ export function StoryboardScreen() {
   async function addScene(e: FormEvent) {
     e.preventDefault();
     if (!adding.trim()) return;
-    const saved = await saveScenes([...edits(), { text: adding.trim() }]);
+    const text = adding.trim();
+    const saved = await saveScenes((scenes) => [...scenes, { text }]);
     if (saved) {
       setAdding('');
       setAnnouncement(`Scene ${saved.scenes.length} added.`);
@@ -144,7 +147,7 @@ export function StoryboardScreen() {
                   await changeScene(scene.id, { transition: type });
                 }}
                 onDelete={async () => {
-                  const saved = await saveScenes(edits().filter((s) => s.id !== scene.id));
+                  const saved = await saveScenes((scenes) => scenes.filter((s) => s.id !== scene.id));
                   if (saved) toast.show(`Scene ${index + 1} deleted.`, 'success');
                 }}
                 onRegenerate={() => imageFrom(() => api.regenerateImage(project.id, scene.id, { reroll: true }))}

@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, vi } from 'vitest';
@@ -8,6 +8,9 @@ import type { AuthBackend } from '../auth/authBackend';
 import { devAuth } from '../auth/devAuth';
 import { ToastProvider } from '../components/Toasts';
 import { ProjectLayout } from '../wizard/ProjectLayout';
+
+// The machine is shared and often busy: give screens time to answer before a test gives up.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

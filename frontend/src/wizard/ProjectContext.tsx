@@ -7,6 +7,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from 'react';
 import { ApiError } from '../api/apiError';
@@ -22,9 +23,11 @@ interface ProjectState {
   /** Shows a project the screen got back from the API. */
   replace: Dispatch<SetStateAction<Project | null>>;
   /**
-   * Runs an edit made on the version on screen. When someone else changed
-   * the project meanwhile (409), the latest version is loaded and the user
-   * told, rather than their edit silently overwriting the other one.
+   * Runs an edit on the latest version this page holds. Edits run one at a
+   * time, each on what the one before left, so quick edits on this page never
+   * undo each other. When someone else changed the project meanwhile (409),
+   * the latest version is loaded and the user told, rather than their edit
+   * silently overwriting the other one.
    */
   edit(change: (project: Project) => Promise<Project>): Promise<Project | null>;
 }
@@ -41,17 +44,26 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
   const [project, setProject] = useState<Project | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
+  // What the next edit starts from, ahead of React's render.
+  const current = useRef<Project | null>(null);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+
+  const replace = useCallback<ProjectState['replace']>((next) => {
+    const value = latest(typeof next === 'function' ? next(current.current) : next)(current.current);
+    current.current = value;
+    setProject(value);
+  }, []);
 
   const reload = useCallback(async () => {
     try {
-      setProject(latest(await api.project(projectId)));
+      replace(await api.project(projectId));
       setError(null);
     } catch (err) {
       setError(err);
     } finally {
       setLoading(false);
     }
-  }, [api, projectId]);
+  }, [api, projectId, replace]);
 
   useEffect(() => {
     setLoading(true);
@@ -59,26 +71,27 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
   }, [reload]);
 
   const edit = useCallback(
-    async (change: (p: Project) => Promise<Project>) => {
-      if (!project) return null;
-      try {
-        const next = await change(project);
-        setProject(latest(next));
-        return next;
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
-          toast.show('This movie was changed in another tab. We loaded the latest version; please redo your edit.');
-          await reload();
-        } else toast.error(err);
-        return null;
-      }
+    (change: (p: Project) => Promise<Project>) => {
+      const run = async () => {
+        const base = current.current;
+        if (!base) return null;
+        try {
+          const next = await change(base);
+          replace(next);
+          return next;
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 409) {
+            toast.show('This movie was changed in another tab. We loaded the latest version; please redo your edit.');
+            await reload();
+          } else toast.error(err);
+          return null;
+        }
+      };
+      const result = queue.current.then(run, run);
+      queue.current = result;
+      return result;
     },
-    [project, reload, toast],
-  );
-
-  const replace = useCallback<ProjectState['replace']>(
-    (next) => setProject((current) => latest(typeof next === 'function' ? next(current) : next)(current)),
-    [],
+    [reload, replace, toast],
   );
   const state = useMemo(
     () => ({ project, loading, error, reload, replace, edit }),
