@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { followJobEvents } from '../api/jobEvents';
 import type { StoryreelApi } from '../api/storyreelApi';
 import type { Job, JobLog, RenderOptions } from '../api/types';
@@ -6,17 +6,19 @@ import type { Job, JobLog, RenderOptions } from '../api/types';
 export const isActive = (job: Job | null | undefined) => job?.status === 'queued' || job?.status === 'running';
 
 const POLL_MS = 2000;
+/** With no event for this long, the job is read directly (a proxy may hold a stream back until it ends). */
+const QUIET_MS = 5000;
 
 /**
  * The project's latest movie job, followed live. The job lives on the
  * server, so leaving the page and coming back finds it again (the newest job
  * of the project). Events come over SSE; when the stream drops, the job is
- * read again and followed anew, falling back to polling.
+ * read again and followed anew; while the stream is quiet the job is polled
+ * too, in case something between here and the service buffers the stream.
  */
 export function useMovieJob(api: StoryreelApi, projectId: string, onError: (err: unknown) => void) {
   const [job, setJob] = useState<Job | null | undefined>(undefined);
   const [logs, setLogs] = useState<JobLog[]>([]);
-  const followed = useRef<string | null>(null);
 
   const addLog = useCallback((line: JobLog) => {
     setLogs((all) => (all.some((l) => l.seq === line.seq) ? all : [...all, line].slice(-200)));
@@ -40,13 +42,28 @@ export function useMovieJob(api: StoryreelApi, projectId: string, onError: (err:
   const jobId = job?.id;
   const active = isActive(job);
   useEffect(() => {
-    if (!jobId || !active || followed.current === jobId) return;
-    followed.current = jobId;
+    if (!jobId || !active) return;
     const stop = new AbortController();
+    let lastHeard = Date.now();
+    const heard =
+      <T>(handle: (value: T) => void) =>
+      (value: T) => {
+        lastHeard = Date.now();
+        handle(value);
+      };
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastHeard < QUIET_MS) return;
+      lastHeard = Date.now();
+      api.job(jobId).then(
+        (fresh) => !stop.signal.aborted && setJob(fresh),
+        () => undefined,
+      );
+    }, POLL_MS);
+    stop.signal.addEventListener('abort', () => clearInterval(watchdog));
     (async () => {
       while (!stop.signal.aborted) {
         try {
-          await followJobEvents(api.http, jobId, { onJob: setJob, onLog: addLog }, stop.signal);
+          await followJobEvents(api.http, jobId, { onJob: heard(setJob), onLog: heard(addLog) }, stop.signal);
         } catch {
           if (stop.signal.aborted) return;
           await new Promise((r) => setTimeout(r, POLL_MS));
@@ -56,9 +73,7 @@ export function useMovieJob(api: StoryreelApi, projectId: string, onError: (err:
         if (fresh) setJob(fresh);
         if (fresh && !isActive(fresh)) return;
       }
-    })().finally(() => {
-      if (followed.current === jobId) followed.current = null;
-    });
+    })().finally(() => clearInterval(watchdog));
     return () => stop.abort();
   }, [api, jobId, active, addLog]);
 

@@ -110,4 +110,17 @@ describe('Render', () => {
     expect(await screen.findByText(/You've made all 10 movies of today's free plan/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Make my movie' })).toBeDisabled();
   });
+
+  it('reads the job directly while its event stream stays quiet (a buffering proxy)', async () => {
+    fakeApi({
+      'GET /api/compose/v1/projects/p1': () => project(),
+      'GET /api/compose/v1/projects/p1/jobs': () => ({ jobs: [job({ progress: 10 })] }),
+      'GET /api/compose/v1/jobs/j1/events': () => new Response(new ReadableStream()),
+      'GET /api/compose/v1/jobs/j1': () => ({ job: job({ progress: 80, stage: 'render' }) }),
+    });
+    renderScreen(<RenderScreen />, { path: PATH });
+    await screen.findByRole('heading', { name: 'Making your movie' });
+    expect(progressOf()).toBe(10);
+    await waitFor(() => expect(progressOf()).toBe(80), { timeout: 12_000 });
+  }, 20_000);
 });
