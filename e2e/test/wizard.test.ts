@@ -182,8 +182,9 @@ describe('the wizard, story to share page, in chromium', () => {
       .poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 60_000 })
       .toBeGreaterThan(0);
     await checkScreen('render-progress');
+    const jobsReread = page.waitForResponse((r) => r.url().endsWith('/jobs'));
     await page.reload();
-    const jobsRead = await page.waitForResponse((r) => r.url().endsWith('/jobs'));
+    const jobsRead = await jobsReread;
     expect(((await jobsRead.json()) as { jobs: { id: string }[] }).jobs[0]?.id).toBe(jobId);
     await page.getByRole('heading', { name: 'Your movie is ready' }).waitFor({ timeout: 240_000 });
     await page.getByText('Show the log').click();
