@@ -33,7 +33,7 @@ export function RenderScreen() {
   const api = useApi();
   const toast = useToast();
   const navigate = useNavigate();
-  const { project } = useLoadedProject();
+  const { project, settled } = useLoadedProject();
   const { job, logs, start, cancel, retry, loadLogs } = useMovieJob(api, project.id, toast.error);
   const [options, setOptions] = useState<Pick<RenderOptions, 'quality' | 'resolution' | 'gif'>>({
     quality: 'standard',
@@ -51,6 +51,8 @@ export function RenderScreen() {
 
   const begin = async () => {
     setStarting(true);
+    // A voice or mood picked a moment ago must be saved before the movie reads the project.
+    await settled();
     await start(options);
     setStarting(false);
   };

@@ -30,6 +30,8 @@ interface ProjectState {
    * silently overwriting the other one.
    */
   edit(change: (project: Project) => Promise<Project>): Promise<Project | null>;
+  /** Resolves once the edits asked for so far are saved (or refused). */
+  settled(): Promise<void>;
 }
 
 const ProjectContext = createContext<ProjectState | null>(null);
@@ -93,9 +95,10 @@ export function ProjectProvider({ projectId, children }: { projectId: string; ch
     },
     [reload, replace, toast],
   );
+  const settled = useCallback(() => queue.current.then(() => undefined), []);
   const state = useMemo(
-    () => ({ project, loading, error, reload, replace, edit }),
-    [project, loading, error, reload, replace, edit],
+    () => ({ project, loading, error, reload, replace, edit, settled }),
+    [project, loading, error, reload, replace, edit, settled],
   );
   return <ProjectContext.Provider value={state}>{children}</ProjectContext.Provider>;
 }
