@@ -85,7 +85,7 @@ describe('POST /v1/music with ElevenLabs Music', () => {
   });
 
   it("answers 401 naming ElevenLabs when the user's key is refused, with no key in the body", async () => {
-    const service = await musicService(() => ({ status: 401, json: fixture('elevenlabs-invalid-key') }));
+    const service = await musicService(() => ({ status: 401, json: fixture('elevenlabs-key-refused') }));
     const res = await request(service.app)
       .post('/v1/music')
       .set(userHeaders('alice'))

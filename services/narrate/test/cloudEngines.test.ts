@@ -66,7 +66,7 @@ describe('ElevenLabs engine', () => {
   });
 
   it("answers 401 naming ElevenLabs when the user's key is refused, and never repeats the key", async () => {
-    server = await fakeProviderServer(() => ({ status: 401, json: fixture('elevenlabs-invalid-key') }));
+    server = await fakeProviderServer(() => ({ status: 401, json: fixture('elevenlabs-key-refused') }));
     const engine = elevenLabsEngine({ keys: keys(), baseUrl: server.url, policy: ONE_TRY });
     const err = await engine.synthesize('Hi.', voice, 1, { userId: 'alice' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'unauthenticated', status: 401, details: { provider: 'elevenlabs' } });
@@ -172,7 +172,7 @@ describe('POST /v1/narrate with a cloud engine', () => {
   });
 
   it('answers a refused key with the error shape and no key in it', async () => {
-    server = await fakeProviderServer(() => ({ status: 401, json: fixture('elevenlabs-invalid-key') }));
+    server = await fakeProviderServer(() => ({ status: 401, json: fixture('elevenlabs-key-refused') }));
     const engine = elevenLabsEngine({ keys: keys(), baseUrl: server.url, policy: ONE_TRY });
     const svc = await createTestService({ name: 'narrate', routes: narrateRoutes(engine) });
     try {
@@ -260,7 +260,7 @@ describe('keys in logs', () => {
       n++;
       if (n === 1) return { status: 503, json: { detail: { status: 'system_busy', message: 'busy' } } };
       if (n === 2) return { json: fixture('elevenlabs-with-timestamps') };
-      return { status: 401, json: fixture('elevenlabs-invalid-key') };
+      return { status: 401, json: fixture('elevenlabs-key-refused') };
     });
     const lines: string[] = [];
     const logger = createLogger('narrate', 'debug', { write: (line: string) => void lines.push(line) });
