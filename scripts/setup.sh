@@ -33,4 +33,6 @@ fi
 bash scripts/install-espeak-voices.sh
 echo "setup: building"
 npx tsc -b
+# The wizard the gateway of `npm start` serves (frontend/dist).
+npm run build --silent -w frontend > /dev/null
 echo "setup: done"

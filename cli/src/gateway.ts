@@ -33,6 +33,11 @@ export function createGateway(
     );
   }
   app.use(serveLocalBlobs(stores.blobs, env));
+  // The wizard, built without Firebase config, asks here for the local mesh's App Check debug token
+  // (frontend/src/auth/authSettings.ts); Firebase Hosting has no such route.
+  app.get('/__/local-app-check.json', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ debugToken: env.APP_CHECK_DEBUG_TOKEN ?? '' });
+  });
   // The same handler the `share` Firebase Function runs; it answers only under /share.
   app.use(createShareHandler(env, stores.docs, { logger }));
   if (existsSync(join(frontendDir, 'index.html'))) {

@@ -54,10 +54,7 @@ describe('the wizard, story to share page, in chromium', () => {
     mesh = await startMesh({ dataDir: join(work, 'data'), portOffset: 1500, extraEnv: { LOG_LEVEL: 'warn' } });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    // The local mesh's App Check debug token, set the way a developer sets Firebase's.
-    await context.addInitScript((token) => {
-      localStorage.setItem('storyreel.appCheckDebugToken', token);
-    }, mesh.env.APP_CHECK_DEBUG_TOKEN ?? '');
+    // No debug token is set here: the page asks the gateway for the mesh's, as it does under `npm start`.
     page = await context.newPage();
     console.log(`wizard screenshots: ${SCREENSHOTS}`);
   }, 180_000);

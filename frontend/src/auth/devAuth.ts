@@ -17,8 +17,8 @@ export function devUid(name: string): string {
 
 /**
  * The local mesh's auth (AUTH_MODE=dev): the user picks a name, the token is
- * `dev:<uid>`, and App Check is the mesh's debug token (baked in by the
- * local build, or set in localStorage). The services refuse this mode in
+ * `dev:<uid>`, and App Check is the mesh's debug token (handed out by the
+ * local gateway, or set in localStorage). The services refuse this mode in
  * production.
  */
 export function devAuth(appCheckDebugToken: string, storage: Storage = localStorage): AuthBackend {
@@ -41,7 +41,7 @@ export function devAuth(appCheckDebugToken: string, storage: Storage = localStor
     get setupProblem() {
       return hasToken()
         ? undefined
-        : 'This build has no App Check debug token, so the local services will refuse it. Run `npm run dev -w frontend`, or `npm run build:mesh -w frontend` before `npm start`.';
+        : 'No App Check debug token came from the local gateway, so the local services will refuse this page. Open the wizard through `npm start` (http://127.0.0.1:8080) or `npm run dev -w frontend`.';
     },
     watch(onUser) {
       listeners.add(onUser);

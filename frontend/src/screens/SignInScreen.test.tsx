@@ -29,8 +29,8 @@ describe('Sign in (local dev auth)', () => {
 });
 
 describe('a local build without an App Check debug token', () => {
-  it('says how to make one that the local services accept', () => {
+  it('says how to open the wizard so the local services accept it', () => {
     renderScreen(<SignInScreen />, { path: '/signin', auth: devAuth('') });
-    expect(screen.getByRole('status')).toHaveTextContent('npm run build:mesh -w frontend');
+    expect(screen.getByRole('status')).toHaveTextContent('npm start');
   });
 });
