@@ -49,6 +49,8 @@ describe('Watch', () => {
     const video = container.querySelector('video');
     expect(video).toHaveAttribute('src', MEDIA.videoUrl);
     expect(video).toHaveAttribute('poster', MEDIA.posterUrl);
+    // Same origin (the local gateway): no CORS fetch needed.
+    expect(video).not.toHaveAttribute('crossorigin');
     const track = container.querySelector('track');
     expect(track).toHaveAttribute('kind', 'captions');
     expect(track).toHaveAttribute('src', MEDIA.captions.vttUrl);
@@ -56,6 +58,14 @@ describe('Watch', () => {
     expect(screen.getByRole('link', { name: 'MP4 video' })).toHaveAttribute('download', 'The-Fox.mp4');
     // No GIF was made: the screen offers to make one.
     expect(screen.getByRole('link', { name: 'Make a GIF too' })).toHaveAttribute('href', '/projects/p1/render');
+  });
+
+  it('fetches a movie on signed storage URLs with CORS, so its captions track loads', async () => {
+    const signed = 'https://storage.googleapis.com/storyreel-media/m.mp4?X-Goog-Signature=1';
+    fakeApi({ ...routes(false), 'GET /api/compose/v1/jobs/j1/media': () => ({ ...MEDIA, videoUrl: signed }) });
+    const { container } = renderScreen(<WatchScreen />, { path: '/projects/p1/watch' });
+    await screen.findByRole('heading', { name: 'The Fox' });
+    expect(container.querySelector('video')).toHaveAttribute('crossorigin', 'anonymous');
   });
 
   it('publishes the movie, copies its share link, and unpublishes it', async () => {

@@ -154,7 +154,14 @@ export function WatchScreen() {
       </header>
       <div className={`player-frame${portrait ? ' portrait' : ''}`}>
         {/* biome-ignore lint/a11y/useMediaCaption: the captions track is added when the movie has captions */}
-        <video controls playsInline preload="metadata" poster={media.posterUrl ?? undefined} src={media.videoUrl}>
+        <video
+          controls
+          playsInline
+          preload="metadata"
+          poster={media.posterUrl ?? undefined}
+          src={media.videoUrl}
+          crossOrigin={crossOriginOf(media.videoUrl)}
+        >
           {media.captions && (
             <track kind="captions" src={media.captions.vttUrl} srcLang={project.language} label="Captions" default />
           )}
@@ -190,4 +197,13 @@ export function WatchScreen() {
       </div>
     </section>
   );
+}
+
+/**
+ * Signed storage URLs live on another origin in production: the captions
+ * track loads only if the video is fetched with CORS (the buckets allow it,
+ * DEPLOY.md); same-origin local URLs need nothing.
+ */
+function crossOriginOf(url: string): 'anonymous' | undefined {
+  return new URL(url, window.location.href).origin === window.location.origin ? undefined : 'anonymous';
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loadEnvOrExit } from '@storyreel/config';
-import { createService, meshKeyResolver, platformKeysFromEnv, type ServiceContext } from '@storyreel/shared';
+import { createService, providerKeyResolverFor, type ServiceContext } from '@storyreel/shared';
 import { falUpscaler } from './adapters/falUpscaler.js';
 import { polishRoutes } from './routes.js';
 
@@ -9,16 +9,7 @@ const env = loadEnvOrExit();
 
 /** PROVIDERS=cloud upscales with fal (the user's key, else the platform's); offline, inside FFmpeg. */
 const upscalerFor = (ctx: ServiceContext) =>
-  env.PROVIDERS === 'cloud'
-    ? falUpscaler({
-        keys: meshKeyResolver({
-          apiKeys: ctx.client('api-key'),
-          platformKeys: platformKeysFromEnv(env),
-          logger: ctx.logger,
-        }),
-        blobs: ctx.blobs,
-      })
-    : undefined;
+  env.PROVIDERS === 'cloud' ? falUpscaler({ keys: providerKeyResolverFor(ctx), blobs: ctx.blobs }) : undefined;
 
 await createService({
   name: 'polish',
