@@ -99,10 +99,11 @@ describe('the Cloud Run flags of each service', () => {
     expect(new Set(accounts).size).toBe(SERVICES.length);
     for (const [i, entry] of SERVICES.entries()) {
       expect(cloudRunFlags(entry, deployment)['--service-account']).toBe(accounts[i]);
+      const accountId = accounts[i]!.split('@')[0]!;
       // shared/src/auth/meshToken.ts: email.split('@')[0] without 'storyreel-' is the caller's name.
-      expect(accounts[i].split('@')[0].replace(/^storyreel-/, '')).toBe(entry.name);
+      expect(accountId.replace(/^storyreel-/, '')).toBe(entry.name);
       // Service account ids are 6-30 characters.
-      expect(accounts[i].split('@')[0].length).toBeLessThanOrEqual(30);
+      expect(accountId.length).toBeLessThanOrEqual(30);
     }
   });
 

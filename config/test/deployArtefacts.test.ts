@@ -135,7 +135,7 @@ describe('services/Dockerfile', () => {
   it('gets a build context that lets in only what it copies', () => {
     expect(dockerignore[0]).toBe('*');
     const allowed = dockerignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
-    const copied = [...text.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1].trim().split(/\s+/).slice(0, -1));
+    const copied = [...text.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
     expect(copied.length).toBeGreaterThan(5);
     for (const source of copied) {
       expect(

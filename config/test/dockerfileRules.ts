@@ -30,18 +30,20 @@ export function parseDockerfile(text: string): { args: Map<string, string>; stag
       return;
     }
     pending = undefined;
-    const match = /^(\S+)\s*(.*)$/.exec(joined);
-    if (match) instructions.push({ keyword: match[1].toUpperCase(), args: match[2], line: start });
+    const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(joined) ?? [];
+    if (keyword !== undefined && args !== undefined) {
+      instructions.push({ keyword: keyword.toUpperCase(), args, line: start });
+    }
   });
 
   const args = new Map<string, string>();
   const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
-      const [from, as, name] = instruction.args.split(/\s+/);
+      const [from = '', as, name] = instruction.args.split(/\s+/);
       stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
     } else if (stages.length === 0 && instruction.keyword === 'ARG') {
-      const [key, ...value] = instruction.args.split('=');
+      const [key = '', ...value] = instruction.args.split('=');
       args.set(key.trim(), value.join('='));
     } else {
       stages.at(-1)?.instructions.push(instruction);
@@ -89,11 +91,11 @@ export function secretAndAddProblems(file: ReturnType<typeof parseDockerfile>): 
   const all = file.stages.flatMap((s) => s.instructions);
   for (const name of file.args.keys()) if (SECRET_NAME.test(name)) problems.push(`ARG ${name} carries a credential`);
   for (const i of all) {
-    if (i.keyword === 'ARG' && SECRET_NAME.test(i.args.split('=')[0])) {
+    if (i.keyword === 'ARG' && SECRET_NAME.test(i.args.split('=')[0] ?? '')) {
       problems.push(`line ${i.line}: ARG ${i.args} carries a credential`);
     }
     if (i.keyword === 'ENV') {
-      for (const [, name] of i.args.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) {
+      for (const [, name = ''] of i.args.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) {
         if (SECRET_NAME.test(name)) problems.push(`line ${i.line}: ENV ${name} carries a credential`);
       }
     }

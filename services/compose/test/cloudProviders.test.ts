@@ -47,7 +47,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const ports = (extra: object) => ({
+const ports = <Extra extends object>(extra: Extra) => ({
   docs: svc.ctx.docs,
   blobs: svc.ctx.blobs,
   mediaBucket: svc.ctx.buckets.media,
@@ -260,7 +260,12 @@ describe('fal images', () => {
 describe('composeProviders', () => {
   it('picks the offline illustrator and splitter by default, Gemini or fal with PROVIDERS=cloud', async () => {
     const picked: string[][] = [];
-    for (const env of [{}, { PROVIDERS: 'cloud' }, { PROVIDERS: 'cloud', CLOUD_IMAGE_PROVIDER: 'fal' }]) {
+    const envs: Record<string, string>[] = [
+      {},
+      { PROVIDERS: 'cloud' },
+      { PROVIDERS: 'cloud', CLOUD_IMAGE_PROVIDER: 'fal' },
+    ];
+    for (const env of envs) {
       const service = await createTestService({ name: 'compose', envOverrides: env, routes: () => [] });
       const chosen = composeProviders(service.ctx);
       picked.push([chosen.images.id, chosen.planner.id]);

@@ -244,7 +244,12 @@ describe('narrate with the api-key service behind the key resolver', () => {
 describe('speechEngineFor', () => {
   it('picks eSpeak offline, and the configured cloud engine with PROVIDERS=cloud', async () => {
     const engines: string[] = [];
-    for (const env of [{}, { PROVIDERS: 'cloud' }, { PROVIDERS: 'cloud', CLOUD_SPEECH_PROVIDER: 'google' }]) {
+    const envs: Record<string, string>[] = [
+      {},
+      { PROVIDERS: 'cloud' },
+      { PROVIDERS: 'cloud', CLOUD_SPEECH_PROVIDER: 'google' },
+    ];
+    for (const env of envs) {
       const svc = await createTestService({ name: 'narrate', envOverrides: env, routes: () => [] });
       engines.push(speechEngineFor(svc.ctx).name);
       await svc.close();

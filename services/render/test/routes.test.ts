@@ -126,7 +126,7 @@ describe('POST /v1/render', () => {
   it('fails readably on a broken input, stores nothing, and records the failure on the job', async () => {
     const outputPrefix = `${PROJECT}/renders-broken`;
     const body = short({ outputPrefix });
-    body.scenes = [body.scenes[0], { ...body.scenes[1], imagePath: `${PROJECT}/images/broken.png` }];
+    body.scenes = body.scenes.map((s, i) => (i === 1 ? { ...s, imagePath: `${PROJECT}/images/broken.png` } : s));
     const res = await supertest(svc.app).post('/v1/render?jobId=job-broken').set(userHeaders('alice')).send(body);
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('internal');

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 /** A fake api-key service on loopback: alice has a gemini key; /usage is recorded. */
-async function fakeApiKey(reply?: (r: Received) => { status: number; body?: unknown }) {
+async function fakeApiKey(reply?: (r: Received) => { status: number; body?: unknown } | undefined) {
   const server = await loopbackServer((r, _n, res) => {
     const custom = reply?.(r);
     if (custom) return json(res, custom.status, custom.body ?? {});

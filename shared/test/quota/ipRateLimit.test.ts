@@ -38,7 +38,7 @@ describe('per-IP rate limit on anonymous routes', () => {
 
   it('counts down in RateLimit headers, then 429 with Retry-After, across instances', async () => {
     const ip = '203.0.113.7';
-    const seen: string[] = [];
+    const seen: (string | undefined)[] = [];
     for (const svc of [a, b, a]) {
       const res = await supertest(svc.app).post('/v1/preview').set('x-forwarded-for', ip);
       expect(res.status).toBe(200);

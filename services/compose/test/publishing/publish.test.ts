@@ -104,7 +104,7 @@ async function seedRender(
     owner,
     projectId,
     jobId,
-    options: { quality: 'standard', resolution: '720p', polish: false, gif: Boolean(options.gif) },
+    options: { quality: 'standard', resolution: '720p', polish: null, gif: Boolean(options.gif) },
     createdAt: options.createdAt ?? new Date().toISOString(),
   };
   await svc.ctx.docs.set(COLLECTIONS.renders, jobId, record);
