@@ -11,6 +11,8 @@ if [ ! -f "$FIRESTORE_JAR" ]; then
 fi
 
 npx biome check . || { echo "lint failed"; echo "0 passed, 1 failed"; exit 1; }
+# vitest strips types, so the tests' own types are checked here (the frontend's come with tsc -b).
+npm run --silent typecheck:tests || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .out
 rm -f .out/test-report*.json
