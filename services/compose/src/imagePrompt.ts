@@ -1,5 +1,5 @@
 import { baseLanguage } from './language.js';
-import { isSceneWord, type SceneFeatures, sceneFeatures } from './sceneLexicon.js';
+import { isSceneWord, type SceneFeatures, type Setting, sceneFeatures } from './sceneLexicon.js';
 import { isStopword } from './stopwords.js';
 import type { VisualStyle } from './styles.js';
 
@@ -35,12 +35,31 @@ const WEATHER_PHRASE: Record<string, string> = {
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const ONLY_KANA = /^[\p{Script=Hiragana}\p{Script=Katakana}ー]+$/u;
 
-export function imagePromptFor(text: string, language: string): string {
+/**
+ * `place` is where the story last was (`storyPlaces`): a scene whose own
+ * words name no place is drawn there, so "Tonight was his last night" after
+ * a lighthouse scene stays by the sea instead of landing in a random meadow.
+ */
+export function imagePromptFor(text: string, language: string, place?: Setting): string {
   const tokens = tokensOf(text, language);
   const keywords = salientWords(tokens, language);
-  const phrases = featurePhrases(sceneFeatures(tokens.map((t) => t.word)));
-  const prompt = [keywords.join(', '), ...phrases].filter(Boolean).join('; ');
+  const features = sceneFeatures(tokens.map((t) => t.word));
+  const carried = place && features.settings.length === 0 ? { ...features, settings: [place] } : features;
+  const prompt = [keywords.join(', '), ...featurePhrases(carried)].filter(Boolean).join('; ');
   return (prompt || text.replace(/\s+/g, ' ').trim()).slice(0, MAX_PROMPT_CHARS);
+}
+
+/** Where the story is at each scene: the last place named so far (a boat or a lighthouse means the sea). */
+export function storyPlaces(texts: readonly string[], language: string): (Setting | undefined)[] {
+  let place: Setting | undefined;
+  return texts.map((text) => {
+    const features = sceneFeatures(tokensOf(text, language).map((t) => t.word));
+    const here =
+      features.settings[0] ?? (features.props.some((p) => p === 'boat' || p === 'lighthouse') ? 'sea' : undefined);
+    const before = place;
+    place = here ?? place;
+    return before;
+  });
 }
 
 /** The prompt a text-to-image provider receives: scene words, then the style's own words. */

@@ -1,5 +1,5 @@
 import { unprocessable } from '@storyreel/shared';
-import { imagePromptFor } from './imagePrompt.js';
+import { imagePromptFor, storyPlaces } from './imagePrompt.js';
 import { MAX_SCENES, type Scene } from './projectModel.js';
 import { newSceneId, newSeed } from './randomIds.js';
 import { estimateSceneSeconds } from './sceneSplitter.js';
@@ -55,6 +55,10 @@ export function applySceneEdits(current: readonly Scene[], edits: readonly Scene
 
   const newId = options.newId ?? newSceneId;
   const seedOf = options.newSeedValue ?? newSeed;
+  const places = storyPlaces(
+    edits.map((e) => e.text.trim()),
+    options.language,
+  );
   let previousMotion: Motion | undefined;
   return edits.map((edit, i) => {
     const base = edit.id === undefined ? undefined : byId.get(edit.id);
@@ -66,7 +70,7 @@ export function applySceneEdits(current: readonly Scene[], edits: readonly Scene
       ? (edit.imagePrompt as string).trim()
       : base && !textChanged && edit.imagePrompt !== ''
         ? base.imagePrompt
-        : imagePromptFor(text, options.language);
+        : imagePromptFor(text, options.language, places[i]);
     const durationEdited = edit.durationSeconds !== undefined && edit.durationSeconds !== base?.durationSeconds;
     const durationSeconds = durationEdited
       ? (edit.durationSeconds as number)

@@ -1,5 +1,5 @@
 import { unprocessable } from '@storyreel/shared';
-import { imagePromptFor } from './imagePrompt.js';
+import { imagePromptFor, storyPlaces } from './imagePrompt.js';
 import { canonicalLanguage, detectLanguage } from './language.js';
 import {
   MAX_SCENES,
@@ -182,6 +182,10 @@ function toScenes(
   );
   const total = reading.reduce((a, b) => a + b, 0);
   const stretch = total < targetSeconds ? Math.min(MAX_STRETCH, targetSeconds / total) : 1;
+  const places = storyPlaces(
+    drafts.map((d) => d.text),
+    language,
+  );
   let previous: Motion | undefined;
   return drafts.map((draft, i) => {
     const next = drafts[i + 1];
@@ -190,7 +194,7 @@ function toScenes(
     return {
       id: newId(),
       text: draft.text,
-      imagePrompt: draft.imagePrompt ?? imagePromptFor(draft.text, language),
+      imagePrompt: draft.imagePrompt ?? imagePromptFor(draft.text, language, places[i]),
       durationSeconds: round1((reading[i] as number) * stretch),
       motion,
       transition: chooseTransition(next?.text, next?.paragraphStart ?? false),

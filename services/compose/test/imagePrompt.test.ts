@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imagePromptFor, MAX_PROMPT_CHARS, styledPrompt } from '../src/imagePrompt.js';
+import { planIllustration } from '../src/illustration/scenePlan.js';
+import { imagePromptFor, MAX_PROMPT_CHARS, storyPlaces, styledPrompt } from '../src/imagePrompt.js';
 import { STYLES } from '../src/styles.js';
 
 describe('imagePromptFor', () => {
@@ -37,5 +38,32 @@ describe('imagePromptFor', () => {
 
   it('adds the style only for providers, after the scene words', () => {
     expect(styledPrompt('lighthouse; at night', STYLES.noir)).toBe(`lighthouse; at night. ${STYLES.noir.prompt}`);
+  });
+});
+
+describe('a scene that names no place stays where the story is', () => {
+  const story = [
+    'On the edge of a grey northern sea stood a lighthouse.',
+    'Tonight was his last night, for a machine would take his place.',
+    'He walked into the dark forest behind the village.',
+    'He did not look back.',
+  ];
+
+  it('carries the last place named to the scenes that name none', () => {
+    expect(storyPlaces(story, 'en')).toEqual([undefined, 'sea', 'sea', 'forest']);
+    // A lighthouse or a boat alone puts the story by the sea.
+    expect(storyPlaces(['The small boat rocked.', 'Nobody spoke.'], 'en')).toEqual([undefined, 'sea']);
+  });
+
+  it('draws such a scene there, and a scene that names its own place in its own place', () => {
+    const places = storyPlaces(story, 'en');
+    const prompts = story.map((text, i) => imagePromptFor(text, 'en', places[i]));
+    expect(prompts[1]).toContain('by the sea');
+    expect(planIllustration(prompts[1] as string, 1, false).setting).toBe('sea');
+    expect(prompts[2]).toContain('in a forest');
+    expect(prompts[2]).not.toContain('by the sea');
+    expect(planIllustration(prompts[3] as string, 1, false).setting).toBe('forest');
+    // Without the story around it the same words leave the place open.
+    expect(imagePromptFor(story[1] as string, 'en')).not.toContain('by the sea');
   });
 });
