@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createBlobStore } from '@storyreel/shared';
 import { apiClient } from './apiClient.js';
 import { type RunningMesh, startMesh } from './mesh.js';
 import { jobProgressBar } from './progressBar.js';
+import { readStoryFile } from './storyFile.js';
 
 export interface MakeOptions {
   out?: string;
@@ -55,17 +56,14 @@ export interface MadeMovie {
   result: JobResult;
 }
 
-const titleFrom = (file: string, story: string) =>
-  story.split('\n')[0]?.trim().slice(0, 120) || basename(file, extname(file));
-
 /** The user's path through the product, over the same HTTP API the wizard uses. */
 export async function makeMovie(storyFile: string, options: MakeOptions, running?: RunningMesh): Promise<MadeMovie> {
-  const story = readFileSync(storyFile, 'utf8');
+  const { title, story } = readStoryFile(storyFile, readFileSync(storyFile, 'utf8'));
   const mesh = running ?? (await startMesh());
   try {
     const api = apiClient(mesh.gatewayUrl, `dev:${options.user ?? 'local'}`, mesh.env.APP_CHECK_DEBUG_TOKEN);
     const created = await api.post<Project>('/compose/v1/projects', {
-      title: options.title ?? titleFrom(storyFile, story),
+      title: options.title ?? title,
       story,
       aspect: options.aspect ?? '16:9',
       style: options.style ?? 'storybook',
