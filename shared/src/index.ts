@@ -35,6 +35,7 @@ export * from './movieOptions.js';
 export * from './net/remoteImage.js';
 export * from './net/ssrfGuard.js';
 export * from './progress/progressRecord.js';
+export * from './progress/trackedWork.js';
 export * from './providers/clientPerKey.js';
 export * from './providers/meshKeyResolver.js';
 export * from './providers/ownKeyCoverage.js';
