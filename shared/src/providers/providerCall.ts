@@ -12,6 +12,15 @@ export interface ProviderCallContext {
   signal?: AbortSignal | undefined;
 }
 
+/** What every provider adapter is given: where keys come from and how patient to be. */
+export interface ProviderAdapterOptions {
+  keys: ProviderKeyResolver;
+  /** Per attempt; each adapter knows its provider's slowest sane answer and defaults to it. */
+  timeoutMs?: number;
+  policy?: RetryPolicy;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
 export interface ProviderCallerOptions {
   provider: Provider;
   keys: ProviderKeyResolver;

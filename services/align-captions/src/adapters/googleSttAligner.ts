@@ -2,8 +2,7 @@ import { v1 } from '@google-cloud/speech';
 import {
   createProviderCaller,
   googleRestClients,
-  type ProviderKeyResolver,
-  type RetryPolicy,
+  type ProviderAdapterOptions,
   unprocessable,
   untilAborted,
   type WordTiming,
@@ -18,16 +17,12 @@ import { decodeAudio } from './ffmpegDecoder.js';
  * put on the transcript's words. Synchronous recognition takes up to a
  * minute of audio, which a scene's narration is well within.
  */
-export interface GoogleSttAlignerOptions {
-  keys: ProviderKeyResolver;
+export interface GoogleSttAlignerOptions extends ProviderAdapterOptions {
   ffmpegPath?: string;
   /** host of the API; a loopback fake in tests (then with port and plain HTTP). */
   apiEndpoint?: string;
   port?: number;
   protocol?: 'http' | 'https';
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_ENDPOINT = 'speech.googleapis.com';

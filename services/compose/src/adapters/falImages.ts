@@ -2,10 +2,9 @@ import { createFalClient } from '@fal-ai/client';
 import {
   AppError,
   createProviderCaller,
-  type ProviderKeyResolver,
+  type ProviderAdapterOptions,
   type PullImageOptions,
   pullRemoteImage,
-  type RetryPolicy,
 } from '@storyreel/shared';
 import { z } from 'zod';
 import { styledPrompt } from '../imagePrompt.js';
@@ -18,14 +17,10 @@ import { styleOf } from '../styles.js';
  * through the SSRF guard (a URL in a provider's answer is outside input)
  * and stored in our media bucket by the caller.
  */
-export interface FalImagesOptions {
-  keys: ProviderKeyResolver;
+export interface FalImagesOptions extends ProviderAdapterOptions {
   /** Where the model runs; a loopback fake in tests. */
   baseUrl?: string;
   model?: string;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
   /** How the picture is pulled (tests open their loopback server to it). */
   pull?: PullImageOptions;
 }

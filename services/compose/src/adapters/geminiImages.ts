@@ -1,5 +1,5 @@
 import { GoogleGenAI, Modality } from '@google/genai';
-import { AppError, createProviderCaller, type ProviderKeyResolver, type RetryPolicy } from '@storyreel/shared';
+import { AppError, createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { styledPrompt } from '../imagePrompt.js';
 import type { ImageProvider, ImageRequest } from '../imageProvider.js';
 import { styleOf } from '../styles.js';
@@ -9,14 +9,10 @@ import { styleOf } from '../styles.js';
  * words, the frame's aspect ratio and the scene's seed; the picture comes
  * back inline (base64), so nothing has to be fetched.
  */
-export interface GeminiImagesOptions {
-  keys: ProviderKeyResolver;
+export interface GeminiImagesOptions extends ProviderAdapterOptions {
   /** The API's base URL; a loopback fake in tests. */
   baseUrl?: string;
   model?: string;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_URL = 'https://generativelanguage.googleapis.com';

@@ -1,5 +1,5 @@
 import { GoogleGenAI, Type } from '@google/genai';
-import { createProviderCaller, type ProviderKeyResolver, type RetryPolicy } from '@storyreel/shared';
+import { createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { z } from 'zod';
 import { MAX_PROMPT_CHARS } from '../imagePrompt.js';
 import { MAX_SCENE_TEXT_CHARS, MAX_SCENES } from '../projectModel.js';
@@ -14,14 +14,10 @@ import { offlinePlanner, type PlannedStoryboard, type StoryboardPlanner } from '
  * malformed answer is asked for once more; a second one leaves the
  * storyboard to the offline splitter, with a note saying so.
  */
-export interface GeminiPlannerOptions {
-  keys: ProviderKeyResolver;
+export interface GeminiPlannerOptions extends ProviderAdapterOptions {
   /** The API's base URL; a loopback fake in tests. */
   baseUrl?: string;
   model?: string;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_URL = 'https://generativelanguage.googleapis.com';

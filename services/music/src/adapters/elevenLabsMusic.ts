@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { createProviderCaller, type ProviderKeyResolver, type RetryPolicy, runFfmpeg } from '@storyreel/shared';
+import { createProviderCaller, type ProviderAdapterOptions, runFfmpeg } from '@storyreel/shared';
 import type { Mood } from '../moods.js';
 import type { SoundtrackSource } from '../soundtrackSource.js';
 import { SAMPLE_RATE } from '../synth.js';
@@ -13,16 +13,12 @@ import { SAMPLE_RATE } from '../synth.js';
  * returns is decoded to the PCM mastering takes, looped when the movie is
  * longer than the model composes in one piece.
  */
-export interface ElevenLabsMusicOptions {
-  keys: ProviderKeyResolver;
+export interface ElevenLabsMusicOptions extends ProviderAdapterOptions {
   /** The API's base URL; a loopback fake in tests. */
   baseUrl?: string;
   /** Absent: the API's default model. */
   modelId?: ElevenLabs.MusicModelId;
   ffmpegPath?: string;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_URL = 'https://api.elevenlabs.io';

@@ -1,5 +1,5 @@
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { AppError, createProviderCaller, type ProviderKeyResolver, type RetryPolicy } from '@storyreel/shared';
+import { AppError, createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { wordsFromCharacters } from '../characterAlignment.js';
 import { pcmToWav } from '../pcmWav.js';
 import type { Speech, SpeechEngine } from '../speechEngine.js';
@@ -11,16 +11,12 @@ import { wavDuration } from '../wavDuration.js';
  * when each character is heard, which become word timings here, so captions
  * need no second (alignment) pass.
  */
-export interface ElevenLabsEngineOptions {
-  keys: ProviderKeyResolver;
+export interface ElevenLabsEngineOptions extends ProviderAdapterOptions {
   /** The API's base URL; a loopback fake in tests. */
   baseUrl?: string;
   modelId?: string;
   /** ElevenLabs voice ids standing in for our voices, by the voice's gender. */
   voiceIds?: Partial<Record<Voice['gender'], string>>;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_URL = 'https://api.elevenlabs.io';

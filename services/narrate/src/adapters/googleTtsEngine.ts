@@ -3,8 +3,7 @@ import {
   AppError,
   createProviderCaller,
   googleRestClients,
-  type ProviderKeyResolver,
-  type RetryPolicy,
+  type ProviderAdapterOptions,
   untilAborted,
   type WordTiming,
 } from '@storyreel/shared';
@@ -17,15 +16,11 @@ import { wavDuration } from '../wavDuration.js';
  * the text goes in as SSML with a <mark> before every word, and the
  * timepoints of those marks come back as each word's start.
  */
-export interface GoogleTtsEngineOptions {
-  keys: ProviderKeyResolver;
+export interface GoogleTtsEngineOptions extends ProviderAdapterOptions {
   /** host[:port] of the API; a loopback fake in tests (then over plain HTTP). */
   apiEndpoint?: string;
   port?: number;
   protocol?: 'http' | 'https';
-  timeoutMs?: number;
-  policy?: RetryPolicy;
-  logger?: { warn(obj: object, msg: string): void };
 }
 
 const PRODUCTION_ENDPOINT = 'texttospeech.googleapis.com';

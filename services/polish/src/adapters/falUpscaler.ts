@@ -4,8 +4,7 @@ import {
   AppError,
   type BlobStore,
   createProviderCaller,
-  type ProviderKeyResolver,
-  type RetryPolicy,
+  type ProviderAdapterOptions,
   type SsrfGuardOptions,
 } from '@storyreel/shared';
 import { z } from 'zod';
@@ -26,13 +25,10 @@ const MAX_DOWNLOAD_BYTES = 8 * 1024 ** 3;
 /** The part of fal's answer we use (fal's documented output of fal-ai/video-upscaler). */
 const FalUpscalerOutput = z.object({ video: z.object({ url: z.string().url() }) });
 
-export interface FalUpscalerOptions {
-  keys: ProviderKeyResolver;
+export interface FalUpscalerOptions extends ProviderAdapterOptions {
   blobs: BlobStore;
   /** Where fal's queue is; a loopback fake in tests. */
   queueUrl?: string;
-  timeoutMs?: number;
-  policy?: RetryPolicy;
   pollIntervalMs?: number;
   /** How the result is downloaded (tests open their loopback server to it). */
   download?: SsrfGuardOptions;
