@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The render benchmark: `npm run bench` (after `bash scripts/setup.sh`).
+// The render benchmark: `npm run bench` (it runs scripts/setup.sh first, so a fresh clone needs nothing else).
 //
 // Builds a fixed 60-second, 12-scene movie (stills drawn with sharp, narration
 // spoken by espeak-ng, a music bed, karaoke captions) in a temp folder and
@@ -38,8 +38,6 @@ const skipRender = args.includes('--skip-render');
 const RESOLUTIONS = skipRender ? [] : ['720p', '1080p'];
 const runs = Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1);
 
-console.log('bench: building');
-execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
 const { renderMovieFiles } = await import(join(root, 'services/render/dist/movieRender.js'));
 const { RenderManifest } = await import(join(root, 'services/render/dist/manifest.js'));
 const { ENCODER_SETTINGS } = await import(join(root, 'services/render/dist/encoderSettings.js'));
