@@ -105,3 +105,20 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/** The caller an adapter makes from its options, with its provider's own timeout unless the options set one. */
+export function adapterCaller(
+  provider: Provider,
+  endpoint: string,
+  options: ProviderAdapterOptions,
+  defaultTimeoutMs: number,
+): ProviderCaller {
+  return createProviderCaller({
+    provider,
+    keys: options.keys,
+    timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+    endpoint,
+    policy: options.policy,
+    logger: options.logger,
+  });
+}

@@ -1,6 +1,6 @@
 import { v1 } from '@google-cloud/speech';
 import {
-  createProviderCaller,
+  adapterCaller,
   googleRestClients,
   type ProviderAdapterOptions,
   unprocessable,
@@ -50,14 +50,7 @@ function linear16(samples: Float32Array): Buffer {
 export function googleSttAligner(options: GoogleSttAlignerOptions): Aligner {
   const apiEndpoint = options.apiEndpoint ?? PRODUCTION_ENDPOINT;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const call = createProviderCaller({
-    provider: 'google-cloud',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: `${apiEndpoint}:${options.port ?? 443}`,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('google-cloud', `${apiEndpoint}:${options.port ?? 443}`, options, timeoutMs);
   const clientFor = googleRestClients(v1.SpeechClient, { apiEndpoint, port: options.port, protocol: options.protocol });
 
   return {

@@ -1,7 +1,7 @@
 import { createFalClient } from '@fal-ai/client';
 import {
   AppError,
-  createProviderCaller,
+  adapterCaller,
   type ProviderAdapterOptions,
   type PullImageOptions,
   pullRemoteImage,
@@ -35,15 +35,7 @@ const FalImageOutput = z.object({
 export function falImages(options: FalImagesOptions): ImageProvider {
   const baseUrl = (options.baseUrl ?? PRODUCTION_URL).replace(/\/+$/, '');
   const model = options.model ?? 'fal-ai/flux/schnell';
-  const timeoutMs = options.timeoutMs ?? 90_000;
-  const call = createProviderCaller({
-    provider: 'fal',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: baseUrl,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('fal', baseUrl, options, 90_000);
 
   // The SDK always calls https://fal.run; another base URL (a test server) gets its requests instead.
   const falFetch: typeof fetch =

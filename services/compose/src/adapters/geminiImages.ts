@@ -1,5 +1,5 @@
 import { GoogleGenAI, Modality } from '@google/genai';
-import { AppError, createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
+import { AppError, adapterCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { styledPrompt } from '../imagePrompt.js';
 import type { ImageProvider, ImageRequest } from '../imageProvider.js';
 import { styleOf } from '../styles.js';
@@ -27,14 +27,7 @@ export function geminiImages(options: GeminiImagesOptions): ImageProvider {
   const baseUrl = options.baseUrl ?? PRODUCTION_URL;
   const model = options.model ?? 'gemini-2.5-flash-image';
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const call = createProviderCaller({
-    provider: 'gemini',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: baseUrl,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('gemini', baseUrl, options, timeoutMs);
 
   return {
     id: `gemini:${model}`,

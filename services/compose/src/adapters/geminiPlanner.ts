@@ -1,5 +1,5 @@
 import { GoogleGenAI, Type } from '@google/genai';
-import { createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
+import { adapterCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { z } from 'zod';
 import { MAX_PROMPT_CHARS } from '../imagePrompt.js';
 import { MAX_SCENE_TEXT_CHARS, MAX_SCENES } from '../projectModel.js';
@@ -82,14 +82,7 @@ export function geminiPlanner(options: GeminiPlannerOptions): StoryboardPlanner 
   const baseUrl = options.baseUrl ?? PRODUCTION_URL;
   const model = options.model ?? 'gemini-2.5-flash';
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const call = createProviderCaller({
-    provider: 'gemini',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: baseUrl,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('gemini', baseUrl, options, timeoutMs);
 
   return {
     id: `gemini:${model}`,

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ElevenLabs, ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { createProviderCaller, type ProviderAdapterOptions, runFfmpeg } from '@storyreel/shared';
+import { adapterCaller, type ProviderAdapterOptions, runFfmpeg } from '@storyreel/shared';
 import type { Mood } from '../moods.js';
 import type { SoundtrackSource } from '../soundtrackSource.js';
 import { SAMPLE_RATE } from '../synth.js';
@@ -38,14 +38,7 @@ export function elevenLabsMusic(options: ElevenLabsMusicOptions): SoundtrackSour
   const baseUrl = options.baseUrl ?? PRODUCTION_URL;
   const modelId = options.modelId;
   const timeoutMs = options.timeoutMs ?? 180_000;
-  const call = createProviderCaller({
-    provider: 'elevenlabs',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: baseUrl,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('elevenlabs', baseUrl, options, timeoutMs);
 
   return {
     id: `elevenlabs:${modelId ?? 'default'}`,

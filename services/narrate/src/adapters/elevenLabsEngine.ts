@@ -1,5 +1,5 @@
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
-import { AppError, createProviderCaller, type ProviderAdapterOptions } from '@storyreel/shared';
+import { AppError, adapterCaller, type ProviderAdapterOptions } from '@storyreel/shared';
 import { wordsFromCharacters } from '../characterAlignment.js';
 import { pcmToWav } from '../pcmWav.js';
 import type { Speech, SpeechEngine } from '../speechEngine.js';
@@ -35,14 +35,7 @@ export function elevenLabsEngine(options: ElevenLabsEngineOptions): SpeechEngine
   const modelId = options.modelId ?? 'eleven_multilingual_v2';
   const voiceIds = { ...DEFAULT_VOICE_IDS, ...options.voiceIds };
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const call = createProviderCaller({
-    provider: 'elevenlabs',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: baseUrl,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('elevenlabs', baseUrl, options, timeoutMs);
 
   return {
     name: 'elevenlabs',

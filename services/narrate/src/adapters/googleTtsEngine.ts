@@ -1,7 +1,7 @@
 import { protos, v1beta1 } from '@google-cloud/text-to-speech';
 import {
   AppError,
-  createProviderCaller,
+  adapterCaller,
   googleRestClients,
   type ProviderAdapterOptions,
   untilAborted,
@@ -95,14 +95,7 @@ export function wordsFromTimepoints(
 export function googleTtsEngine(options: GoogleTtsEngineOptions): SpeechEngine {
   const apiEndpoint = options.apiEndpoint ?? PRODUCTION_ENDPOINT;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const call = createProviderCaller({
-    provider: 'google-cloud',
-    keys: options.keys,
-    timeoutMs,
-    endpoint: `${apiEndpoint}:${options.port ?? 443}`,
-    policy: options.policy,
-    logger: options.logger,
-  });
+  const call = adapterCaller('google-cloud', `${apiEndpoint}:${options.port ?? 443}`, options, timeoutMs);
 
   const clientFor = googleRestClients(v1beta1.TextToSpeechClient, {
     apiEndpoint,

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { createFalClient } from '@fal-ai/client';
 import {
   AppError,
+  adapterCaller,
   type BlobStore,
-  createProviderCaller,
   type ProviderAdapterOptions,
   type SsrfGuardOptions,
 } from '@storyreel/shared';
@@ -44,13 +44,7 @@ export interface FalUpscalerOptions extends ProviderAdapterOptions {
  */
 export function falUpscaler(options: FalUpscalerOptions): Upscaler {
   const queueUrl = (options.queueUrl ?? PRODUCTION_QUEUE_URL).replace(/\/+$/, '');
-  const call = createProviderCaller({
-    provider: 'fal',
-    keys: options.keys,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    endpoint: `${queueUrl}/${FAL_UPSCALER_ENDPOINT}`,
-    policy: options.policy,
-  });
+  const call = adapterCaller('fal', `${queueUrl}/${FAL_UPSCALER_ENDPOINT}`, options, DEFAULT_TIMEOUT_MS);
   // The SDK always calls https://queue.fal.run; another queue URL (a test server) gets its requests instead.
   const falFetch: typeof fetch =
     queueUrl === PRODUCTION_QUEUE_URL
