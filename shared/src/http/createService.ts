@@ -235,13 +235,18 @@ export function createService(options: ServiceOptions): Service {
 /**
  * Firebase Hosting's rewrite hands Cloud Run the browser's whole path
  * (`/api/compose/v1/projects`), while the local gateway strips the prefix;
- * both reach the same `/v1/...` routes.
+ * both reach the same `/v1/...` routes. Through Hosting only what browsers
+ * use is reachable: the public API, `/health` and the OpenAPI document, not
+ * `/metrics` or the mesh's `/internal` routes.
  */
+const BROWSER_PATHS = /^\/(?:v1\/|health(?:$|\?)|openapi\.json(?:$|\?))/;
+
 function hostingPrefixStripper(prefix: string): express.RequestHandler {
   return (req, _res, next) => {
-    if (req.url === prefix || req.url.startsWith(`${prefix}/`) || req.url.startsWith(`${prefix}?`)) {
-      req.url = req.url.slice(prefix.length) || '/';
-      if (req.url.startsWith('?')) req.url = `/${req.url}`;
+    if (req.url.startsWith(`${prefix}/`)) {
+      const rest = req.url.slice(prefix.length);
+      // Anything else keeps its prefix, so no route matches it: a 404.
+      if (BROWSER_PATHS.test(rest)) req.url = rest;
     }
     next();
   };

@@ -36,6 +36,13 @@ const routes = () => [
     handler: ({ caller }) => ({ from: caller.kind === 'service' ? caller.service : null }),
   }),
   defineRoute({
+    method: 'post',
+    path: '/internal/v1/work',
+    summary: 'Mesh-only work, as api-key and compose have it',
+    auth: 'service',
+    handler: () => ({ done: true }),
+  }),
+  defineRoute({
     method: 'get',
     path: '/v1/slow',
     summary: 'Takes a while',
@@ -172,7 +179,7 @@ describe('the route pipeline refuses bad requests with one error shape', () => {
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/echo', '/v1/internal/jobs', '/v1/items/{id}', '/v1/slow']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/internal/v1/work', '/v1/echo', '/v1/internal/jobs', '/v1/items/{id}', '/v1/slow']);
     const item = doc.paths['/v1/items/{id}'].get;
     expect(item.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     expect(doc.paths['/v1/echo'].post.requestBody.content['application/json'].schema.properties).toHaveProperty(
@@ -213,6 +220,16 @@ describe('behind Firebase Hosting', () => {
     // Another service's prefix is not ours.
     const other = await supertest(svc.app).get('/api/render/v1/items/7').set(userHeaders('alice'));
     expect(other.status).toBe(404);
+    expect((await supertest(svc.app).get('/api/music/health')).status).toBe(200);
+    expect((await supertest(svc.app).get('/api/music/openapi.json')).status).toBe(200);
+  });
+
+  it('keeps metrics and mesh-only routes off the browser-facing path', async () => {
+    expect((await supertest(svc.app).get('/metrics')).status).toBe(200);
+    expect((await supertest(svc.app).get('/api/music/metrics')).status).toBe(404);
+    const mesh = await serviceHeaders('music', { from: 'compose' });
+    expect((await supertest(svc.app).post('/internal/v1/work').set(mesh)).status).toBe(200);
+    expect((await supertest(svc.app).post('/api/music/internal/v1/work').set(mesh)).status).toBe(404);
   });
 });
 
