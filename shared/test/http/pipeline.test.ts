@@ -179,7 +179,13 @@ describe('the route pipeline refuses bad requests with one error shape', () => {
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
-    expect(Object.keys(doc.paths).sort()).toEqual(['/internal/v1/work', '/v1/echo', '/v1/internal/jobs', '/v1/items/{id}', '/v1/slow']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/internal/v1/work',
+      '/v1/echo',
+      '/v1/internal/jobs',
+      '/v1/items/{id}',
+      '/v1/slow',
+    ]);
     const item = doc.paths['/v1/items/{id}'].get;
     expect(item.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     expect(doc.paths['/v1/echo'].post.requestBody.content['application/json'].schema.properties).toHaveProperty(
