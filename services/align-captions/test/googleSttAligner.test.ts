@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import {
   createTestService,
   type FakeProviderServer,
   fakeKeyResolver,
   fakeProviderServer,
-  readFixture,
+  fixturesBeside,
+  ONE_TRY,
   userHeaders,
 } from '@storyreel/shared/testing';
 import supertest from 'supertest';
@@ -13,9 +13,7 @@ import { googleSttAligner } from '../src/adapters/googleSttAligner.js';
 import { alignCaptionsRoutes } from '../src/routes.js';
 import { timeTranscript } from '../src/transcriptMatch.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
-const fixture = (name: string) => readFixture(FIXTURES, name);
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
+const fixture = fixturesBeside(import.meta.url);
 const TEXT = 'Hello, old friend of 42 years.';
 
 /** Two seconds of a 220 Hz tone as a 16-bit mono WAV at 24 kHz (the recogniser's answer is recorded). */

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import {
   createTestService,
   type FakeProviderServer,
   fakeKeyResolver,
   fakeProviderServer,
-  readFixture,
+  fixturesBeside,
+  ONE_TRY,
   type TestService,
   userHeaders,
 } from '@storyreel/shared/testing';
@@ -20,9 +20,7 @@ import { createProject, storyboardProject } from '../src/projects.js';
 import { composeRoutes } from '../src/routes.js';
 import { generateMissingImages, generateSceneImage } from '../src/sceneImages.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
-const fixture = (name: string) => readFixture(FIXTURES, name);
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
+const fixture = fixturesBeside(import.meta.url);
 const STORY = [
   'The lighthouse keeper climbed the stairs at dusk.',
   'Far out, a small boat fought the waves.',

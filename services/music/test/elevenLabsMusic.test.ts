@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   createTestService,
   type FakeProviderServer,
   fakeKeyResolver,
   fakeProviderServer,
+  fixturesBeside,
+  ONE_TRY,
   probeAudio,
-  readFixture,
   type TestService,
   userHeaders,
 } from '@storyreel/shared/testing';
@@ -19,9 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { elevenLabsMusic } from '../src/adapters/elevenLabsMusic.js';
 import { musicRoutes } from '../src/routes.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
-const fixture = (name: string) => readFixture(FIXTURES, name);
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
+const fixture = fixturesBeside(import.meta.url);
 
 let scratch: string;
 let tone: Buffer;

@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger, MESH_HEADER, providerKeyResolverFor } from '@storyreel/shared';
 import {
   createTestService,
   type FakeProviderServer,
   fakeKeyResolver,
   fakeProviderServer,
-  readFixture,
+  fixturesBeside,
+  ONE_TRY,
   userHeaders,
 } from '@storyreel/shared/testing';
 import supertest from 'supertest';
@@ -16,9 +16,7 @@ import { narrateRoutes } from '../src/routes.js';
 import { speechEngineFor } from '../src/speechEngineFor.js';
 import { findVoice, type Voice } from '../src/voices.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
-const fixture = (name: string) => readFixture(FIXTURES, name);
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
+const fixture = fixturesBeside(import.meta.url);
 const voice = findVoice('en-gb-1') as Voice;
 const keys = () =>
   fakeKeyResolver(

@@ -7,8 +7,9 @@ import {
   type FakeProviderServer,
   fakeKeyResolver,
   fakeProviderServer,
+  fixturesBeside,
+  ONE_TRY,
   probe,
-  readFixture,
   type TestService,
   userHeaders,
 } from '@storyreel/shared/testing';
@@ -25,9 +26,8 @@ import { MOVIE, makeMovie, uploadMovie } from './movieFixture.js';
  * adapter has not been run against fal itself.
  */
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const fixture = fixturesBeside(import.meta.url);
 const REQUEST = '3f2b9a7c-1e4d-4c1a-9a5e-6f7d2c9b8e01';
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
 const BOBS_MOVIE = 'gs://storyreel-media/users/bob/projects/p2/renders/j/r/movie.mp4';
 
 let work: string;
@@ -57,14 +57,14 @@ async function fakeFal(result?: (base: string) => unknown) {
   let polls = 0;
   server = await fakeProviderServer((req) => {
     if (req.method === 'POST' && req.path === '/fal-ai/video-upscaler') {
-      return { json: readFixture(FIXTURES, 'fal-video-upscaler-submit') };
+      return { json: fixture('fal-video-upscaler-submit') };
     }
     if (req.path === `/fal-ai/video-upscaler/requests/${REQUEST}/status`) {
       polls += 1;
       return { json: { status: polls < 2 ? 'IN_PROGRESS' : 'COMPLETED', request_id: REQUEST } };
     }
     if (req.path === `/fal-ai/video-upscaler/requests/${REQUEST}`) {
-      const recorded = readFixture<{ video: { url: string } }>(FIXTURES, 'fal-video-upscaler-result');
+      const recorded = fixture<{ video: { url: string } }>('fal-video-upscaler-result');
       const base = (server as FakeProviderServer).url;
       const local = { ...recorded, video: { ...recorded.video, url: `${base}/files/upscaled_output.mp4` } };
       return { json: result ? result(base) : local };

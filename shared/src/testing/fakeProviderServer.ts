@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RetryPolicy } from '../client/retryPolicy.js';
 import type { Provider, ProviderCredential, ProviderKeyResolver } from '../providers/providerKeys.js';
 
 /**
@@ -88,6 +90,15 @@ export async function fakeProviderServer(
 export function readFixture<T = Record<string, unknown>>(dir: string, name: string): T {
   return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as T;
 }
+
+/** The recorded answers in the `fixtures/` folder beside a test file (pass its `import.meta.url`). */
+export function fixturesBeside(testFileUrl: string) {
+  const dir = fileURLToPath(new URL('./fixtures', testFileUrl));
+  return <T = Record<string, unknown>>(name: string): T => readFixture<T>(dir, name);
+}
+
+/** One try, no waiting: a provider test sees each failure as it is, not after retries. */
+export const ONE_TRY: RetryPolicy = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterSeconds: 1 };
 
 export interface FakeKeyResolver extends ProviderKeyResolver {
   usage: { provider: Provider; userId: string | undefined; units: number }[];
